@@ -139,6 +139,9 @@ struct LayerConfig {
   /// "exp_table", "inv_table", "inv_inp" (softmax)
   std::map<std::string, Precision> precision;
   int reuse_factor = 1;
+  /// Conv/Pooling io_parallel: output pixels computed in parallel (hls4ml
+  /// ParallelizationFactor); 1 = one pixel at a time.
+  int parallelization_factor = 1;
   Strategy strategy = Strategy::Latency;
   int table_size = 1024;          ///< activation / softmax LUT entries
   SoftmaxImpl softmax_impl = SoftmaxImpl::Stable;

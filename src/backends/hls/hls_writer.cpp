@@ -166,10 +166,21 @@ struct Gen {
       Typedef(tn, *t.type, fmt::format("model input '{}'", t.name));
       tensor_tname[t.name] = tn;
       tensor_var[t.name] = Sanitize(t.name);
-      if (tensor_var[t.name] == top) tensor_var[t.name] += "_in";
+      // The port name must not collide with the top function, a C++ keyword
+      // or a local name of the generated testbench.
+      static const std::set<std::string> reserved = {
+          "x", "s", "e", "v", "w", "y", "i", "j", "line", "rows", "fin", "fout", "in_path", "out_path", "main",
+          "std", "hls", "nnet", "int", "float", "double", "char", "long", "short", "unsigned", "signed", "bool",
+          "void", "auto", "const", "static", "return", "if", "else", "for", "while", "do", "switch", "case",
+          "default", "break", "continue", "struct", "class", "union", "enum", "template", "typename", "typedef",
+          "namespace", "using", "new", "delete", "this", "true", "false", "operator", "sizeof", "inline",
+          "volatile", "register", "extern", "goto", "public", "private", "protected", "virtual", "friend",
+          "try", "catch", "throw", "and", "or", "not", "xor", "asm", "export", "mutable", "explicit"};
+      if (tensor_var[t.name] == top || reserved.count(tensor_var[t.name])) tensor_var[t.name] += "_in";
       tensor_size[t.name] = t.size();
       in_vars.push_back(tensor_var[t.name]);
     }
+    for (size_t i = 0; i < g.inputs.size(); ++i) Clones(g.inputs[i]);
     for (size_t li = 0; li < g.layers.size(); ++li) Layer_(static_cast<int>(li), g.layers[li]);
     for (const auto& o : g.outputs) {
       if (!tensor_var.count(o)) Fail(fmt::format("graph output '{}' is produced by no layer", o));
@@ -182,16 +193,92 @@ struct Gen {
   }
 
   // Declares the output variable of a layer; returns {in var, in type, out var, out type}.
-  struct IoNames { std::string in, in_t, out, out_t; int64_t n_in = 0, n_out = 0; };
+  // io_stream: in_w / out_w are the stream word types (nnet::array, WordSize).
+  struct IoNames {
+    std::string in, in_t, out, out_t, in_w, out_w;
+    int64_t n_in = 0, n_out = 0;
+    /// Elements per kernel call: n_in, except for an element-wise layer in
+    /// io_stream, whose kernel runs once per stream word (WordSize).
+    int64_t n_elem = 0;
+    bool per_word = false;
+    std::string in2, in2_t, in2_w;  // second input (Merge)
+    int64_t n_in2 = 0;
+  };
+
+  /// Elements per io_stream word of a tensor: one pixel (the channels) of an
+  /// image [.., W, C], the whole vector of a 1-D tensor.
+  int64_t WordSize(const std::string& tensor) const {
+    const auto& t = g.tensor(tensor);
+    return t.shape.size() >= 2 ? std::max<int64_t>(t.shape.back(), 1) : std::max<int64_t>(t.size(), 1);
+  }
+  std::string WordType(const std::string& tensor) {
+    return fmt::format("nnet::array<{}, {}>", tensor_tname.at(tensor), WordSize(tensor));
+  }
+
+  /// How many times layers read tensor `t` (a Merge of x with itself reads it twice).
+  int ReadCount(const std::string& t) const {
+    int n = 0;
+    for (const auto& l : g.layers)
+      for (const auto& i : l.inputs) n += i == t;
+    return n;
+  }
+
+  // io_stream: a tensor read k > 1 times is copied into k streams by a chain
+  // of k-1 clone processes; each reader takes the next copy.
+  std::map<std::string, std::vector<std::string>> copies;
+  void Clones(const std::string& t) {
+    if (io != ir::IOType::Stream) return;
+    const int k = ReadCount(t);
+    if (k <= 1) return;
+    if (std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end())
+      Fail(fmt::format("tensor '{}' is a model output and also feeds other layers, which io_stream does not "
+                       "support (use io_parallel)", t));
+    const std::string w = WordType(t);
+    const int64_t words = tensor_size.at(t) / WordSize(t);
+    std::string src = tensor_var.at(t);
+    body << fmt::format("    // tensor '{}' feeds {} layers: copies of its stream\n", t, k);
+    for (int c = 1; c <= k; ++c) {
+      const std::string v = fmt::format("{}_cpy{}", tensor_var.at(t), c);
+      body << fmt::format("    hls::stream<{}> {}(\"{}\");\n    #pragma HLS STREAM variable={} depth={}\n", w, v, v, v,
+                          std::max<int64_t>(words, 1));
+      copies[t].push_back(v);
+    }
+    for (int c = 0; c + 1 < k; ++c) {
+      std::string second = copies[t][static_cast<size_t>(c) + 1];
+      if (c + 2 < k) {  // a temporary that the next clone splits again
+        second = fmt::format("{}_tmp{}", tensor_var.at(t), c + 1);
+        body << fmt::format("    hls::stream<{}> {}(\"{}\");\n", w, second, second);
+      }
+      body << fmt::format("    nnet::clone_stream<{}, {}>({}, {}, {});\n", w, words, src, copies[t][static_cast<size_t>(c)], second);
+      src = second;
+    }
+    body << "\n";
+  }
+  std::map<std::string, size_t> copies_used;
+  std::string InVar(const Layer& l, const std::string& t) {
+    if (!tensor_var.count(t)) Fail(fmt::format("{}: input tensor '{}' is not produced before it", LayerWhere(l), t));
+    auto it = copies.find(t);
+    if (it == copies.end()) return tensor_var[t];
+    size_t& u = copies_used[t];
+    if (u >= it->second.size()) Fail(fmt::format("{}: internal error: no stream copy of '{}' left", LayerWhere(l), t));
+    return it->second[u++];
+  }
 
   IoNames Declare(int idx, const Layer& l, const std::string& out_type_name, const FixedType& out_type) {
     IoNames r;
     if (l.inputs.empty()) Fail(fmt::format("{}: no input", LayerWhere(l)));
     const std::string& in = l.inputs[0];
-    if (!tensor_var.count(in)) Fail(fmt::format("{}: input tensor '{}' is not produced before it", LayerWhere(l), in));
-    r.in = tensor_var[in];
+    r.in = InVar(l, in);
     r.in_t = tensor_tname[in];
     r.n_in = tensor_size[in];
+    if (io == ir::IOType::Stream) r.in_w = WordType(in);
+    if (l.inputs.size() > 1) {
+      const std::string& in2 = l.inputs[1];
+      r.in2 = InVar(l, in2);
+      r.in2_t = tensor_tname[in2];
+      r.n_in2 = tensor_size[in2];
+      if (io == ir::IOType::Stream) r.in2_w = WordType(in2);
+    }
     const auto& ot = g.tensor(l.output);
     r.n_out = ot.size();
     r.out = fmt::format("layer{}_out", idx);
@@ -200,9 +287,15 @@ struct Gen {
     tensor_var[l.output] = r.out;
     tensor_tname[l.output] = out_type_name;
     tensor_size[l.output] = r.n_out;
-    if (io == ir::IOType::Stream && g.Consumers(in).size() > 1)
-      Fail(fmt::format("{}: tensor '{}' feeds several layers, which io_stream does not support yet "
-                       "(use io_parallel)", LayerWhere(l), in));
+    if (io == ir::IOType::Stream) r.out_w = WordType(l.output);
+    r.n_elem = r.n_in;
+    const bool elementwise = l.kind == LayerKind::Activation || l.kind == LayerKind::ScaleShift ||
+                             l.kind == LayerKind::Quantize || l.kind == LayerKind::Threshold;
+    if (io == ir::IOType::Stream && elementwise && l.inputs.size() == 1 && r.n_in == r.n_out &&
+        WordSize(in) == WordSize(l.output)) {
+      r.per_word = true;
+      r.n_elem = WordSize(in);
+    }
     return r;
   }
 
@@ -216,34 +309,66 @@ struct Gen {
     return s + ")";
   }
 
-  // Emits the call `call` computing io.out from io.in.
+  bool IsOutput(const Layer& l) const {
+    return std::find(g.outputs.begin(), g.outputs.end(), l.output) != g.outputs.end();
+  }
+
+  // Emits the call `call` computing io.out from io.in (and io.in2). io_stream:
+  // the layer becomes a DATAFLOW process that buffers its input words in an
+  // array and runs the io_parallel kernel (layers without a streaming kernel).
   void EmitCall(const Layer& l, const IoNames& n, const std::string& call) {
     if (io == ir::IOType::Parallel) {
       body << "    " << Comment(l) << "\n";
-      bool is_output = std::find(g.outputs.begin(), g.outputs.end(), l.output) != g.outputs.end();
-      if (!is_output) {
-        body << fmt::format("    {} {}[{}];\n", n.out_t, n.out, n.n_out);
+      if (!IsOutput(l)) {
+        body << fmt::format("    NNET_CSIM_STATIC {} {}[{}];\n", n.out_t, n.out, n.n_out);
         body << fmt::format("    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out);
       }
       body << "    " << call << "\n\n";
-    } else {
-      const std::string fn = n.out + "_process";
-      stream_fns << Comment(l) << "\n";
-      stream_fns << fmt::format("static void {}(hls::stream<{}>& in_s, hls::stream<{}>& out_s) {{\n", fn, n.in_t, n.out_t);
-      stream_fns << "    #pragma HLS INLINE off\n";
-      stream_fns << fmt::format("    {} {}[{}];\n    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.in_t, n.in, n.n_in, n.in);
-      stream_fns << fmt::format("    {} {}[{}];\n    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out_t, n.out, n.n_out, n.out);
-      stream_fns << fmt::format("    nnet::stream_to_array<{}, {}>(in_s, {});\n", n.in_t, n.n_in, n.in);
-      stream_fns << "    " << call << "\n";
-      stream_fns << fmt::format("    nnet::array_to_stream<{}, {}>({}, out_s);\n}}\n\n", n.out_t, n.n_out, n.out);
-      bool is_output = std::find(g.outputs.begin(), g.outputs.end(), l.output) != g.outputs.end();
-      body << "    " << Comment(l) << "\n";
-      if (!is_output) {
-        body << fmt::format("    hls::stream<{}> {}(\"{}\");\n", n.out_t, n.out, n.out);
-        body << fmt::format("    #pragma HLS STREAM variable={} depth={}\n", n.out, std::max<int64_t>(n.n_out, 1));
-      }
-      body << fmt::format("    {}({}, {});\n\n", fn, n.in, n.out);
+      Clones(l.output);
+      return;
     }
+    const std::string fn = n.out + "_process";
+    const bool two = !n.in2.empty();
+    if (n.per_word) {  // element-wise: one kernel call per stream word
+      stream_fns << Comment(l) << "\n";
+      stream_fns << fmt::format("static void {}(hls::stream<{}>& in_s, hls::stream<{}>& out_s) {{\n", fn, n.in_w, n.out_w);
+      stream_fns << "    #pragma HLS INLINE off\n";
+      stream_fns << fmt::format("    for (unsigned w = 0; w < {}; w++) {{\n        #pragma HLS PIPELINE\n", n.n_in / n.n_elem);
+      stream_fns << fmt::format("        {} {}[{}];\n        #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.in_t, n.in, n.n_elem, n.in);
+      stream_fns << fmt::format("        {} {}[{}];\n        #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out_t, n.out, n.n_elem, n.out);
+      stream_fns << fmt::format("        nnet::stream_to_array<{}, {}>(in_s, {});\n", n.in_w, n.n_elem, n.in);
+      stream_fns << "        " << call << "\n";
+      stream_fns << fmt::format("        nnet::array_to_stream<{}, {}>({}, out_s);\n    }}\n}}\n\n", n.out_w, n.n_elem, n.out);
+      EmitStreamProcess(l, n, fmt::format("{}({}, {});", fn, n.in, n.out));
+      return;
+    }
+    stream_fns << Comment(l) << "\n";
+    stream_fns << fmt::format("static void {}(hls::stream<{}>& in_s, {}hls::stream<{}>& out_s) {{\n", fn, n.in_w,
+                              two ? fmt::format("hls::stream<{}>& in2_s, ", n.in2_w) : "", n.out_w);
+    stream_fns << "    #pragma HLS INLINE off\n";
+    auto buffer = [&](const std::string& t, const std::string& v, int64_t size, const std::string& w, const std::string& s) {
+      stream_fns << fmt::format("    NNET_CSIM_STATIC {} {}[{}];\n    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", t, v, size, v);
+      if (!s.empty()) stream_fns << fmt::format("    nnet::stream_to_array<{}, {}>({}, {});\n", w, size, s, v);
+    };
+    buffer(n.in_t, n.in, n.n_in, n.in_w, "in_s");
+    if (two) buffer(n.in2_t, n.in2, n.n_in2, n.in2_w, "in2_s");
+    buffer(n.out_t, n.out, n.n_out, n.out_w, "");
+    stream_fns << "    " << call << "\n";
+    stream_fns << fmt::format("    nnet::array_to_stream<{}, {}>({}, out_s);\n}}\n\n", n.out_w, n.n_out, n.out);
+    EmitStreamProcess(l, n, fmt::format("{}({}{}, {});", fn, n.in, two ? ", " + n.in2 : "", n.out));
+  }
+
+  // io_stream: declares the output FIFO and emits `call` (a process reading
+  // the input FIFOs n.in/n.in2 and writing n.out).
+  void EmitStreamProcess(const Layer& l, const IoNames& n, const std::string& call) {
+    body << "    " << Comment(l) << "\n";
+    if (!IsOutput(l)) {
+      body << fmt::format("    hls::stream<{}> {}(\"{}\");\n", n.out_w, n.out, n.out);
+      body << fmt::format("    #pragma HLS STREAM variable={} depth={}\n", n.out,
+                          std::max<int64_t>(n.n_out / WordSize(l.output), 1));
+    }
+    body << "    " << call << "\n\n";
+    Clones(l.output);
   }
 
   void Layer_(int idx, const Layer& l) {
@@ -256,7 +381,13 @@ struct Gen {
       case LayerKind::Quantize: return Quantize(idx, l);
       case LayerKind::Threshold: return Threshold(idx, l);
       case LayerKind::Reshape: return Linear(idx, l, "reshape");
-      default: break;  // convolutional layers: issue 6
+      case LayerKind::Conv: return Conv(idx, l);
+      case LayerKind::Pooling: return Pooling(idx, l);
+      case LayerKind::ZeroPadding:
+      case LayerKind::Cropping:
+      case LayerKind::UpSampling: return Resize(idx, l);
+      case LayerKind::Merge: return Merge(idx, l);
+      default: break;
     }
     Fail(fmt::format("{}: not supported by the HLS backend", LayerWhere(l)));
   }
@@ -269,12 +400,14 @@ struct Gen {
     return fmt::format("layer{}_t", idx);
   }
 
-  void Dense(int idx, const Layer& l) {
-    const FixedType res = TensorType(g, l.output, l, "output");
-    const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
-    const auto& w = NeedParam(l, "weight");
-    if (w.shape.size() != 2) Fail(fmt::format("{}: parameter 'weight' must be 2-D [n_in, n_out]", LayerWhere(l)));
-    const int n_in = static_cast<int>(w.shape[0]), n_out = static_cast<int>(w.shape[1]);
+  struct DenseCore { std::string weights, biases; int reuse_factor = 1; int64_t multipliers = 0; };
+
+  // The Dense product of n_in inputs (type `data`) by weights `w` ([n_in, n_out]
+  // row-major, its precision) plus the layer's bias: emits the weight/bias
+  // arrays and the config struct `struct_name` (nnet::dense_config). Used by
+  // Dense (per sample) and Conv (per output pixel).
+  DenseCore EmitDenseCore(int idx, const Layer& l, const FixedType& data, const ir::Param& w, int n_in, int n_out,
+                          const std::string& struct_name) {
     const FixedType accum = ConfigType(l, "accum");
     const FixedType wt = *w.type;
     const bool wx = IsXnor(wt), dx = IsXnor(data);
@@ -305,8 +438,9 @@ struct Gen {
       int snapped = ClosestReuseFactor(valid, rf);
       std::string list;
       for (size_t i = 0; i < valid.size(); ++i) list += (i ? ", " : "") + std::to_string(valid[i]);
-      Warn(fmt::format("layer '{}': reuse factor {} is not valid for a {}x{} Dense; using {} "
-                       "(valid: {})", l.name, rf, n_in, n_out, snapped, list));
+      Warn(fmt::format("layer '{}': reuse factor {} is not valid for a {}x{} {}; using {} "
+                       "(valid: {})", l.name, rf, n_in, n_out, l.kind == LayerKind::Conv ? "per-pixel product" : "Dense",
+                       snapped, list));
       rf = snapped;
     }
     const bool resource = l.config.strategy == ir::Strategy::Resource;
@@ -319,26 +453,269 @@ struct Gen {
         for (int j = 0; j < n_out; ++j) t[static_cast<size_t>(j) * n_in + i] = ww[static_cast<size_t>(i) * n_out + j];
       ww.swap(t);
     }
-    const std::string rt = ResultTypeName(idx, l);
     std::string accum_name = fmt::format("layer{}_accum_t", idx);
     Typedef(accum_name, accum, fmt::format("layer '{}': accum", l.name));
-    std::string wv = AddWeights(l, idx, "w", resource ? "weight (transposed [n_out][n_in])" : "weight", wt, std::move(ww));
-    std::string bv = AddWeights(l, idx, "b", "bias", bt, std::move(bw));
-    IoNames n = Declare(idx, l, rt, res);
-    if (n.n_in != n_in || n.n_out != n_out)
-      Fail(fmt::format("{}: weight shape [{}, {}] does not match input size {} / output size {}", LayerWhere(l), n_in, n_out, n.n_in, n.n_out));
-    params << Comment(l) << "\n";
-    params << fmt::format("struct config{} : nnet::dense_config {{\n", idx);
+    DenseCore r;
+    r.weights = AddWeights(l, idx, "w", resource ? "weight (transposed [n_out][n_in])" : "weight", wt, std::move(ww));
+    r.biases = AddWeights(l, idx, "b", "bias", bt, std::move(bw));
+    r.reuse_factor = rf;
+    const int64_t n_w = static_cast<int64_t>(n_in) * n_out;
+    r.multipliers = (n_w + rf - 1) / rf - zeros / rf;
+    params << fmt::format("struct {} : nnet::dense_config {{\n", struct_name);
     params << fmt::format("    static const unsigned n_in = {};\n    static const unsigned n_out = {};\n", n_in, n_out);
     params << fmt::format("    static const unsigned io_type = nnet::{};\n", io == ir::IOType::Stream ? "io_stream" : "io_parallel");
     params << fmt::format("    static const unsigned strategy = nnet::{};\n", resource ? "resource" : "latency");
     params << fmt::format("    static const unsigned reuse_factor = {};\n", rf);
-    params << fmt::format("    static const unsigned n_zeros = {};\n    static const unsigned n_nonzeros = {};\n", zeros, static_cast<int64_t>(n_in) * n_out - zeros);
+    params << fmt::format("    static const unsigned n_zeros = {};\n    static const unsigned n_nonzeros = {};\n", zeros, n_w - zeros);
     params << "    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;\n";
     params << fmt::format("    static const bool xnor_popcount = {};\n", product == "both_binary" ? "true" : "false");
     params << fmt::format("    typedef {} accum_t;\n    typedef weight{}_t weight_t;\n    typedef bias{}_t bias_t;\n", accum_name, idx, idx);
     params << fmt::format("    template <class x_T, class y_T> using product = nnet::product::{}<x_T, y_T>;\n}};\n\n", product);
-    EmitCall(l, n, fmt::format("nnet::dense<{}, {}, config{}>({}, {}, {}, {});", n.in_t, n.out_t, idx, n.in, n.out, wv, bv));
+    return r;
+  }
+
+  void Dense(int idx, const Layer& l) {
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
+    const auto& w = NeedParam(l, "weight");
+    if (w.shape.size() != 2) Fail(fmt::format("{}: parameter 'weight' must be 2-D [n_in, n_out]", LayerWhere(l)));
+    const int n_in = static_cast<int>(w.shape[0]), n_out = static_cast<int>(w.shape[1]);
+    const std::string rt = ResultTypeName(idx, l);
+    params << Comment(l) << "\n";
+    DenseCore core = EmitDenseCore(idx, l, data, w, n_in, n_out, fmt::format("config{}", idx));
+    IoNames n = Declare(idx, l, rt, res);
+    if (n.n_in != n_in || n.n_out != n_out)
+      Fail(fmt::format("{}: weight shape [{}, {}] does not match input size {} / output size {}", LayerWhere(l), n_in, n_out, n.n_in, n.n_out));
+    EmitCall(l, n, fmt::format("nnet::dense<{}, {}, config{}>({}, {}, {}, {});", n.in_t, n.out_t, idx, n.in, n.out, core.weights, core.biases));
+  }
+
+  // Spatial geometry of a window layer: input [h, w, c] (rank 1: h = 1).
+  struct Geo { int64_t h = 1, w = 1, c = 1, oh = 1, ow = 1, oc = 1; };
+  Geo Geometry(const Layer& l, int rank) {
+    const auto& is = g.tensor(l.inputs.at(0)).shape;
+    const auto& os = g.tensor(l.output).shape;
+    Geo r;
+    const size_t need = rank == 2 ? 3 : 2;
+    if (is.size() != need || (os.size() != need && !(l.kind == LayerKind::Pooling && l.pool && l.pool->global)))
+      Fail(fmt::format("{}: expects {}-D channels-last tensors, got input rank {} and output rank {}", LayerWhere(l),
+                       rank, is.size(), os.size()));
+    r.c = is.back();
+    r.w = is[is.size() - 2];
+    r.h = rank == 2 ? is[0] : 1;
+    r.oc = os.back();
+    if (os.size() == need) {
+      r.ow = os[os.size() - 2];
+      r.oh = rank == 2 ? os[0] : 1;
+    }
+    return r;
+  }
+
+  std::string GeoFields(const Geo& q, int64_t pt, int64_t pb, int64_t pl, int64_t pr, int64_t sh, int64_t sw) {
+    return fmt::format("    static const unsigned in_height = {}, in_width = {}, n_chan = {};\n"
+                       "    static const unsigned out_height = {}, out_width = {};\n"
+                       "    static const unsigned stride_height = {}, stride_width = {};\n"
+                       "    static const unsigned pad_top = {}, pad_bottom = {}, pad_left = {}, pad_right = {};\n",
+                       q.h, q.w, q.c, q.oh, q.ow, sh, sw, pt, pb, pl, pr);
+  }
+
+  void Conv(int idx, const Layer& l) {
+    if (!l.conv) Fail(fmt::format("{}: no conv attributes", LayerWhere(l)));
+    const ir::ConvAttrs& a = *l.conv;
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
+    const auto& w = NeedParam(l, "weight");
+    const Geo q = Geometry(l, a.rank);
+    const int64_t kh = a.rank == 2 ? a.kernel_h : 1, kw = a.kernel_w;
+    const int64_t K = kh * kw * q.c;
+    const int64_t per_out = a.depthwise ? a.depth_multiplier : q.oc;
+    if (static_cast<int64_t>(w.size()) != K * per_out)
+      Fail(fmt::format("{}: parameter 'weight' has {} values, expected {}", LayerWhere(l), w.size(), K * per_out));
+    ir::Param dense_w = w;  // [K, n_filt]; depthwise expanded with zero weights
+    if (a.depthwise) {
+      if (IsXnor(*w.type))
+        Fail(fmt::format("{}: a depthwise convolution with binary (XNOR) weights is not supported by the HLS backend "
+                         "(a zero weight cannot be encoded)", LayerWhere(l)));
+      dense_w.values.assign(static_cast<size_t>(K * q.oc), 0.0);
+      const int64_t dm = a.depth_multiplier;
+      for (int64_t k = 0; k < kh * kw; ++k)
+        for (int64_t ch = 0; ch < q.c; ++ch)
+          for (int64_t m = 0; m < dm; ++m)
+            dense_w.values[static_cast<size_t>((k * q.c + ch) * q.oc + ch * dm + m)] =
+                w.values[static_cast<size_t>((k * q.c + ch) * dm + m)];
+    }
+    dense_w.shape = {K, q.oc};
+    const std::string rt = ResultTypeName(idx, l);
+    params << Comment(l) << "\n";
+    DenseCore core = EmitDenseCore(idx, l, data, dense_w, static_cast<int>(K), static_cast<int>(q.oc),
+                                   fmt::format("config{}_mult", idx));
+    // ParallelizationFactor: output pixels per pipeline iteration; must divide them.
+    const int64_t npix = q.oh * q.ow;
+    int64_t pf = std::max(1, l.config.parallelization_factor);
+    if (npix % pf != 0) {
+      int64_t snapped = 1;
+      for (int64_t d = 1; d <= npix; ++d)
+        if (npix % d == 0 && std::abs(d - pf) < std::abs(snapped - pf)) snapped = d;
+      Warn(fmt::format("layer '{}': ParallelizationFactor {} does not divide the {} output pixels; using {}", l.name,
+                       pf, npix, snapped));
+      pf = snapped;
+    }
+    if (io == ir::IOType::Stream && pf != 1)
+      Warn(fmt::format("layer '{}': ParallelizationFactor applies to io_parallel only; io_stream computes one pixel "
+                       "per window step", l.name));
+    params << fmt::format("struct config{} : nnet::conv_config {{\n", idx);
+    params << GeoFields(q, a.rank == 2 ? a.pad_top : 0, a.rank == 2 ? a.pad_bottom : 0, a.pad_left, a.pad_right,
+                        a.rank == 2 ? a.stride_h : 1, a.stride_w);
+    params << fmt::format("    static const unsigned filt_height = {}, filt_width = {}, n_filt = {};\n", kh, kw, q.oc);
+    params << fmt::format("    static const unsigned reuse_factor = {};\n    static const unsigned parallelization_factor = {};\n",
+                          core.reuse_factor, io == ir::IOType::Stream ? 1 : pf);
+    params << fmt::format("    typedef config{}_mult mult_config;\n}};\n\n", idx);
+    IoNames n = Declare(idx, l, rt, res);
+    if (n.n_in != q.h * q.w * q.c || n.n_out != npix * q.oc)
+      Fail(fmt::format("{}: tensor sizes {} / {} do not match the conv geometry", LayerWhere(l), n.n_in, n.n_out));
+    const char* fn = a.rank == 2 ? "conv_2d" : "conv_1d";
+    if (io == ir::IOType::Stream)
+      EmitStreamProcess(l, n, fmt::format("nnet::{}_stream<{}, {}, config{}>({}, {}, {}, {});", fn, n.in_w, n.out_w, idx,
+                                          n.in, n.out, core.weights, core.biases));
+    else
+      EmitCall(l, n, fmt::format("nnet::{}<{}, {}, config{}>({}, {}, {}, {});", fn, n.in_t, n.out_t, idx, n.in, n.out,
+                                 core.weights, core.biases));
+  }
+
+  void Pooling(int idx, const Layer& l) {
+    if (!l.pool) Fail(fmt::format("{}: no pooling attributes", LayerWhere(l)));
+    const ir::PoolAttrs& a = *l.pool;
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
+    const FixedType accum = ConfigTypeOpt(l, "accum").value_or(data);
+    Geo q = Geometry(l, a.rank);
+    int64_t ph, pw, sh, sw, pt = 0, pb = 0, pl = 0, pr = 0;
+    if (a.global) {
+      ph = sh = q.h;
+      pw = sw = q.w;
+      q.oh = q.ow = 1;
+    } else {
+      ph = a.rank == 2 ? a.pool_h : 1;
+      pw = a.pool_w;
+      sh = a.rank == 2 ? a.stride_h : 1;
+      sw = a.stride_w;
+      pt = a.rank == 2 ? a.pad_top : 0;
+      pb = a.rank == 2 ? a.pad_bottom : 0;
+      pl = a.pad_left;
+      pr = a.pad_right;
+    }
+    const bool avg = a.op == ir::PoolOp::Average;
+    if (avg) CheckAdd(l, accum, "accum", data, "input");
+    const std::string rt = ResultTypeName(idx, l);
+    std::string accum_name = fmt::format("layer{}_accum_t", idx);
+    Typedef(accum_name, accum, fmt::format("layer '{}': accum", l.name));
+    params << Comment(l) << "\n";
+    params << fmt::format("struct config{} : nnet::pooling_config {{\n", idx);
+    params << GeoFields(q, pt, pb, pl, pr, sh, sw);
+    params << fmt::format("    static const unsigned pool_height = {}, pool_width = {};\n", ph, pw);
+    params << fmt::format("    static const unsigned pool_op = nnet::{};\n    static const bool count_pad = {};\n",
+                          avg ? "average_pool" : "max_pool", a.count_pad ? "true" : "false");
+    params << fmt::format("    static const unsigned reuse_factor = {};\n    typedef {} accum_t;\n}};\n\n",
+                          std::max(1, l.config.reuse_factor), accum_name);
+    IoNames n = Declare(idx, l, rt, res);
+    if (n.n_out != q.oh * q.ow * q.c)
+      Fail(fmt::format("{}: output size {} does not match the pooling geometry", LayerWhere(l), n.n_out));
+    const char* fn = a.rank == 2 ? "pooling_2d" : "pooling_1d";
+    if (io == ir::IOType::Stream)
+      EmitStreamProcess(l, n, fmt::format("nnet::{}<{}, {}, config{}>({}, {});", a.global ? "global_pooling_stream" : std::string(fn) + "_stream",
+                                          n.in_w, n.out_w, idx, n.in, n.out));
+    else
+      EmitCall(l, n, fmt::format("nnet::{}<{}, {}, config{}>({}, {});", fn, n.in_t, n.out_t, idx, n.in, n.out));
+  }
+
+  void Resize(int idx, const Layer& l) {
+    if (!l.resize) Fail(fmt::format("{}: no resize attributes", LayerWhere(l)));
+    const ir::ResizeAttrs& a = *l.resize;
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const Geo q = Geometry(l, a.rank);
+    const char* op = l.kind == LayerKind::ZeroPadding ? "zero_padding" : l.kind == LayerKind::Cropping ? "cropping" : "upsampling";
+    params << Comment(l) << "\n";
+    params << fmt::format("struct config{} : nnet::resize_config {{\n", idx);
+    params << fmt::format("    static const unsigned in_height = {}, in_width = {}, n_chan = {};\n"
+                          "    static const unsigned out_height = {}, out_width = {};\n", q.h, q.w, q.c, q.oh, q.ow);
+    params << fmt::format("    static const unsigned pad_top = {}, pad_left = {};\n", a.rank == 2 ? a.pad_top : 0, a.pad_left);
+    params << fmt::format("    static const unsigned scale_height = {}, scale_width = {};\n", a.rank == 2 ? a.scale_h : 1, a.scale_w);
+    params << fmt::format("    static const unsigned op = nnet::{};\n}};\n\n", op);
+    IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+    if (n.n_out != q.oh * q.ow * q.c || q.oc != q.c)
+      Fail(fmt::format("{}: output size {} does not match the geometry", LayerWhere(l), n.n_out));
+    if (io == ir::IOType::Stream)
+      EmitStreamProcess(l, n, fmt::format("nnet::resize_2d_stream<{}, {}, config{}>({}, {});", n.in_w, n.out_w, idx, n.in, n.out));
+    else
+      EmitCall(l, n, fmt::format("nnet::resize_2d<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
+  }
+
+  void Merge(int idx, const Layer& l) {
+    if (!l.merge) Fail(fmt::format("{}: no merge attributes", LayerWhere(l)));
+    if (l.inputs.size() != 2) Fail(fmt::format("{}: a merge needs exactly two inputs, has {}", LayerWhere(l), l.inputs.size()));
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const FixedType ta = TensorType(g, l.inputs[0], l, "first input");
+    const FixedType tb = TensorType(g, l.inputs[1], l, "second input");
+    const ir::MergeOp op = l.merge->op;
+    params << Comment(l) << "\n";
+    if (op == ir::MergeOp::Concatenate) {
+      const auto& sa = g.tensor(l.inputs[0]).shape;
+      const auto& sb = g.tensor(l.inputs[1]).shape;
+      const int r = static_cast<int>(sa.size());
+      const int ax = l.merge->axis < 0 ? l.merge->axis + r : l.merge->axis;
+      if (ax < 0 || ax >= r || sb.size() != sa.size())
+        Fail(fmt::format("{}: concatenate axis {} is invalid for inputs of rank {} and {}", LayerWhere(l), l.merge->axis, sa.size(), sb.size()));
+      int64_t outer = 1, ai = 1, bi = 1;
+      for (int i = 0; i < ax; ++i) outer *= sa[static_cast<size_t>(i)];
+      for (int i = ax; i < r; ++i) {
+        ai *= sa[static_cast<size_t>(i)];
+        bi *= sb[static_cast<size_t>(i)];
+      }
+      params << fmt::format("struct config{} : nnet::concat_config {{\n    static const unsigned outer = {};\n"
+                            "    static const unsigned a_inner = {};\n    static const unsigned b_inner = {};\n}};\n\n",
+                            idx, outer, ai, bi);
+      IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+      if (io == ir::IOType::Stream)
+        EmitStreamProcess(l, n, fmt::format("nnet::concatenate_stream<{}, {}, {}, config{}>({}, {}, {});", n.in_w, n.in2_w, n.out_w,
+                                            idx, n.in, n.in2, n.out));
+      else
+        EmitCall(l, n, fmt::format("nnet::concatenate<{}, {}, {}, config{}>({}, {}, {});", n.in_t, n.in2_t, n.out_t, idx,
+                                   n.in, n.in2, n.out));
+      return;
+    }
+    const char* name = "merge_add";
+    switch (op) {
+      case ir::MergeOp::Add: name = "merge_add"; CheckAdd(l, ta, "first input", tb, "second input"); break;
+      case ir::MergeOp::Subtract: name = "merge_subtract"; CheckAdd(l, ta, "first input", tb, "second input"); break;
+      case ir::MergeOp::Multiply: name = "merge_multiply"; CheckMul(l, ta, "first input", tb, "second input"); break;
+      case ir::MergeOp::Average: {
+        name = "merge_average";
+        CheckAdd(l, ta, "first input", tb, "second input");
+        const fx::Format sf = fx::add_format(ta.format(), tb.format());
+        const int f2 = std::max(0, res.width() - res.integer());
+        if (sf.w + f2 + (res.is_signed() ? 1 : 0) > 64)
+          Fail(fmt::format("{}: the average's division (a + b) / (result)2 needs {} bits; at most 64 are supported",
+                           LayerWhere(l), sf.w + f2 + 1));
+        break;
+      }
+      case ir::MergeOp::Maximum: name = "merge_maximum"; break;
+      case ir::MergeOp::Minimum: name = "merge_minimum"; break;
+      default: break;
+    }
+    IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+    if (n.n_in != n.n_out || n.n_in2 != n.n_out)
+      Fail(fmt::format("{}: inputs have {} and {} elements, output {}", LayerWhere(l), n.n_in, n.n_in2, n.n_out));
+    params << fmt::format("struct config{} : nnet::merge_config {{\n    static const unsigned n_elem = {};\n"
+                          "    static const unsigned op = nnet::{};\n    static const unsigned reuse_factor = {};\n}};\n\n",
+                          idx, n.n_out, name, std::max(1, l.config.reuse_factor));
+    if (io == ir::IOType::Stream) {
+      if (WordSize(l.inputs[0]) != WordSize(l.output) || WordSize(l.inputs[1]) != WordSize(l.output))
+        Fail(fmt::format("{}: inputs of different shapes cannot be merged element-wise", LayerWhere(l)));
+      EmitStreamProcess(l, n, fmt::format("nnet::merge_stream<{}, {}, {}, config{}>({}, {}, {});", n.in_w, n.in2_w, n.out_w,
+                                          idx, n.in, n.in2, n.out));
+    } else {
+      EmitCall(l, n, fmt::format("nnet::merge<{}, {}, {}, config{}>({}, {}, {});", n.in_t, n.in2_t, n.out_t, idx, n.in,
+                                 n.in2, n.out));
+    }
   }
 
   void ScaleShift(int idx, const Layer& l) {
@@ -353,9 +730,9 @@ struct Gen {
     std::string sv = AddWeights(l, idx, "s", "scale", *s.type, QuantizeParam(l, s, "scale", false));
     std::string bv = AddWeights(l, idx, "b", "bias", *b.type, QuantizeParam(l, b, "bias", false));
     IoNames n = Declare(idx, l, rt, res);
-    if (n.n_in % static_cast<int64_t>(s.size()) != 0) Fail(fmt::format("{}: input size {} is not a multiple of the {} channels", LayerWhere(l), n.n_in, s.size()));
+    if (n.n_elem % static_cast<int64_t>(s.size()) != 0) Fail(fmt::format("{}: input size {} is not a multiple of the {} channels", LayerWhere(l), n.n_elem, s.size()));
     params << Comment(l) << "\n";
-    params << fmt::format("struct config{} : nnet::batchnorm_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n", idx, n.n_in, s.size());
+    params << fmt::format("struct config{} : nnet::batchnorm_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n", idx, n.n_elem, s.size());
     params << fmt::format("    static const unsigned reuse_factor = {};\n    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in, reuse_factor);\n", std::max(1, l.config.reuse_factor));
     params << fmt::format("    typedef scale{}_t scale_t;\n    typedef bias{}_t bias_t;\n}};\n\n", idx, idx);
     EmitCall(l, n, fmt::format("nnet::normalize<{}, {}, config{}>({}, {}, {}, {});", n.in_t, n.out_t, idx, n.in, n.out, sv, bv));
@@ -372,7 +749,7 @@ struct Gen {
   void Linear(int idx, const Layer& l, const char*) {
     const FixedType res = TensorType(g, l.output, l, "output");
     IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
-    ActivConfig(idx, l, n.n_in, "");
+    ActivConfig(idx, l, n.n_elem, "");
     EmitCall(l, n, fmt::format("nnet::linear<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
   }
 
@@ -395,7 +772,7 @@ struct Gen {
   void Sign(int idx, const Layer& l) {
     const FixedType res = TensorType(g, l.output, l, "output");
     IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
-    ActivConfig(idx, l, n.n_in, fmt::format("    static const bool xnor_output = {};\n", IsXnor(res) ? "true" : "false"));
+    ActivConfig(idx, l, n.n_elem, fmt::format("    static const bool xnor_output = {};\n", IsXnor(res) ? "true" : "false"));
     EmitCall(l, n, fmt::format("nnet::binary_tanh<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
   }
 
@@ -459,7 +836,7 @@ struct Gen {
       default:
         Fail(fmt::format("{}: activation {} is not supported by the HLS backend", LayerWhere(l), ir::ToString(l.activation)));
     }
-    ActivConfig(idx, l, n.n_in, extra);
+    ActivConfig(idx, l, n.n_elem, extra);
     EmitCall(l, n, call);
   }
 
@@ -569,7 +946,7 @@ struct Gen {
       if (!t.type) t.type = ConfigTypeOpt(l, "threshold").value_or(TensorType(g, l.inputs.at(0), l, "input"));
       std::string tv = AddWeights(l, idx, "t", "threshold", *t.type, QuantizeParam(l, t, "threshold", false));
       n = Declare(idx, l, ResultTypeName(idx, l), res);
-      params << Comment(l) << "\n" << fmt::format("struct config{} : nnet::threshold_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n    static const bool xnor_output = {};\n    typedef threshold_t{}_t threshold_t;\n}};\n\n", idx, n.n_in, t.size(), IsXnor(res) ? "true" : "false", idx);
+      params << Comment(l) << "\n" << fmt::format("struct config{} : nnet::threshold_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n    static const bool xnor_output = {};\n    typedef threshold_t{}_t threshold_t;\n}};\n\n", idx, n.n_elem, t.size(), IsXnor(res) ? "true" : "false", idx);
       call = fmt::format("nnet::normalize_binary_tanh<{}, {}, config{}>({}, {}, {});", n.in_t, n.out_t, idx, n.in, n.out, tv);
     } else {
       if (!l.param("threshold_lo") || !l.param("threshold_hi")) Fail(fmt::format("{}: parameters 'threshold' or 'threshold_lo'/'threshold_hi' are missing", LayerWhere(l)));
@@ -581,7 +958,7 @@ struct Gen {
       std::string hv = AddWeights(l, idx, "th", "threshold_hi", *hi.type, QuantizeParam(l, hi, "threshold_hi", false));
       std::string lv = AddWeights(l, idx, "tl", "threshold_lo", *lo.type, QuantizeParam(l, lo, "threshold_lo", false));
       n = Declare(idx, l, ResultTypeName(idx, l), res);
-      params << Comment(l) << "\n" << fmt::format("struct config{} : nnet::threshold_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n    typedef threshold_th{}_t threshold_t;\n}};\n\n", idx, n.n_in, hi.size(), idx);
+      params << Comment(l) << "\n" << fmt::format("struct config{} : nnet::threshold_config {{\n    static const unsigned n_in = {};\n    static const unsigned n_scale_bias = {};\n    typedef threshold_th{}_t threshold_t;\n}};\n\n", idx, n.n_elem, hi.size(), idx);
       call = fmt::format("nnet::normalize_ternary_tanh<{}, {}, config{}>({}, {}, {}, {});", n.in_t, n.out_t, idx, n.in, n.out, hv, lv);
     }
     EmitCall(l, n, call);
@@ -659,7 +1036,7 @@ void WriteProjectFiles(Gen& gen, const HlsOptions& opt, const fs::path& dir) {
   // defines.h
   std::ostringstream d;
   d << "// Generated by hlsforge from " << src << ". Types of the design.\n";
-  d << fmt::format("#ifndef {0}_DEFINES_H_\n#define {0}_DEFINES_H_\n\n#include \"ap_fixed.h\"\n#include \"ap_int.h\"\n#include \"hls_stream.h\"\n\n", guard);
+  d << fmt::format("#ifndef {0}_DEFINES_H_\n#define {0}_DEFINES_H_\n\n#include \"ap_fixed.h\"\n#include \"ap_int.h\"\n#include \"hls_stream.h\"\n#include \"nnet_utils/nnet_common.h\"\n\n", guard);
   for (size_t i = 0; i < gen.g.inputs.size(); ++i) d << fmt::format("#define N_INPUT_{} {}\n", i + 1, gen.tensor_size[gen.g.inputs[i]]);
   for (size_t i = 0; i < gen.g.outputs.size(); ++i) d << fmt::format("#define N_OUTPUT_{} {}\n", i + 1, gen.tensor_size[gen.g.outputs[i]]);
   d << "\n" << ns_open << gen.defines.str() << ns_close << "\n#endif\n";
@@ -690,12 +1067,12 @@ void WriteProjectFiles(Gen& gen, const HlsOptions& opt, const fs::path& dir) {
   std::vector<std::string> args;
   for (size_t i = 0; i < gen.g.inputs.size(); ++i) {
     const auto& t = gen.g.inputs[i];
-    args.push_back(stream ? fmt::format("hls::stream<{}>& {}", gen.tensor_tname[t], gen.in_vars[i])
+    args.push_back(stream ? fmt::format("hls::stream<{}>& {}", gen.WordType(t), gen.in_vars[i])
                           : fmt::format("{} {}[{}]", gen.tensor_tname[t], gen.in_vars[i], gen.tensor_size[t]));
   }
   for (size_t i = 0; i < gen.g.outputs.size(); ++i) {
     const auto& t = gen.g.outputs[i];
-    args.push_back(stream ? fmt::format("hls::stream<{}>& {}", gen.tensor_tname[t], gen.out_vars[i])
+    args.push_back(stream ? fmt::format("hls::stream<{}>& {}", gen.WordType(t), gen.out_vars[i])
                           : fmt::format("{} {}[{}]", gen.tensor_tname[t], gen.out_vars[i], gen.tensor_size[t]));
   }
   for (size_t i = 0; i < args.size(); ++i) sig += (i ? ",\n    " : "\n    ") + args[i];
@@ -755,16 +1132,18 @@ void WriteProjectFiles(Gen& gen, const HlsOptions& opt, const fs::path& dir) {
     const auto& tn = gen.tensor_tname[t];
     int64_t n = gen.tensor_size[t];
     if (stream) {
-      tb << fmt::format("        hls::stream<{}> {}(\"{}\");\n        for (int i = 0; i < {}; i++) {}.write({}(x[{} + i]));\n", tn, gen.in_vars[i], gen.in_vars[i], n, gen.in_vars[i], tn, off);
+      const int64_t ws = gen.WordSize(t);
+      tb << fmt::format("        hls::stream<{0}> {1}(\"{1}\");\n        for (int i = 0; i < {2}; i += {3}) {{ {0} w; for (int j = 0; j < {3}; j++) w[j] = {4}(x[{5} + i + j]); {1}.write(w); }}\n",
+                        gen.WordType(t), gen.in_vars[i], n, ws, tn, off);
     } else {
-      tb << fmt::format("        {} {}[{}];\n        for (int i = 0; i < {}; i++) {}[i] = x[{} + i];\n", tn, gen.in_vars[i], n, n, gen.in_vars[i], off);
+      tb << fmt::format("        static {} {}[{}];\n        for (int i = 0; i < {}; i++) {}[i] = x[{} + i];\n", tn, gen.in_vars[i], n, n, gen.in_vars[i], off);
     }
     off += n;
   }
   for (size_t i = 0; i < gen.g.outputs.size(); ++i) {
     const auto& t = gen.g.outputs[i];
-    if (stream) tb << fmt::format("        hls::stream<{}> {}(\"{}\");\n", gen.tensor_tname[t], gen.out_vars[i], gen.out_vars[i]);
-    else tb << fmt::format("        {} {}[{}];\n", gen.tensor_tname[t], gen.out_vars[i], gen.tensor_size[t]);
+    if (stream) tb << fmt::format("        hls::stream<{}> {}(\"{}\");\n", gen.WordType(t), gen.out_vars[i], gen.out_vars[i]);
+    else tb << fmt::format("        static {} {}[{}];\n", gen.tensor_tname[t], gen.out_vars[i], gen.tensor_size[t]);
   }
   std::string call_args;
   for (auto& v : gen.in_vars) call_args += (call_args.empty() ? "" : ", ") + v;
@@ -773,8 +1152,13 @@ void WriteProjectFiles(Gen& gen, const HlsOptions& opt, const fs::path& dir) {
   for (size_t i = 0; i < gen.g.outputs.size(); ++i) {
     const auto& t = gen.g.outputs[i];
     const auto& v = gen.out_vars[i];
-    tb << fmt::format("        for (int i = 0; i < {}; i++) {{ double y = {}.to_double(); std::fprintf(fout, \"%s%.17g\", ({} > 0 || i > 0) ? \" \" : \"\", y); }}\n",
-                      gen.tensor_size[t], stream ? fmt::format("{}.read()", v) : fmt::format("{}[i]", v), i);
+    if (stream) {
+      tb << fmt::format("        for (int i = 0; i < {0}; i += {1}) {{ {2} w = {3}.read(); for (int j = 0; j < {1}; j++) {{ double y = w[j].to_double(); std::fprintf(fout, \"%s%.17g\", ({4} > 0 || i + j > 0) ? \" \" : \"\", y); }} }}\n",
+                        gen.tensor_size[t], gen.WordSize(t), gen.WordType(t), v, i);
+    } else {
+      tb << fmt::format("        for (int i = 0; i < {}; i++) {{ double y = {}[i].to_double(); std::fprintf(fout, \"%s%.17g\", ({} > 0 || i > 0) ? \" \" : \"\", y); }}\n",
+                        gen.tensor_size[t], v, i);
+    }
   }
   tb << "        std::fprintf(fout, \"\\n\");\n        rows++;\n    }\n    std::fclose(fout);\n    std::printf(\"hlsforge csim: %ld samples\\n\", rows);\n    return 0;\n}\n";
   tb << ns_close;

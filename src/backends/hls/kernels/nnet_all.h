@@ -10,4 +10,8 @@
 #include "normalize.h"
 #include "threshold.h"
 #include "stream.h"
+#include "conv.h"
+#include "pooling.h"
+#include "merge.h"
+#include "image.h"
 #endif

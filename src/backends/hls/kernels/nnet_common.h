@@ -14,11 +14,32 @@
 #define DIV_ROUNDUP(n, d) (((n) + (d) - 1) / (d))
 #endif
 
+// Large layer arrays of the generated top function are `static` in C
+// simulation only: an image layer's array easily exceeds the default 8 MB
+// stack of g++ programs. Synthesis sees plain local arrays.
+#ifdef __SYNTHESIS__
+#define NNET_CSIM_STATIC
+#else
+#define NNET_CSIM_STATIC static
+#endif
+
 namespace nnet {
 
 enum io_type { io_parallel = 0, io_stream };
 enum strategy { latency = 0, resource };
 enum class softmax_implementation { latency = 0, legacy = 1, stable = 2, argmax = 3 };
+
+/// One io_stream word: N elements of T (hls4ml nnet::array). A tensor's
+/// stream carries one pixel (all channels) per word for images ([H, W, C] or
+/// [W, C] -> words of C elements) and the whole vector in one word for 1-D
+/// tensors (Dense/Softmax inputs and outputs).
+template <class T, unsigned N> struct array {
+  typedef T value_type;
+  static const unsigned size = N;
+  T data[N];
+  T& operator[](unsigned i) { return data[i]; }
+  const T& operator[](unsigned i) const { return data[i]; }
+};
 
 /// ceil(log2(x)) for x >= 1 (number of address bits of a table of x entries).
 constexpr int ceillog2(int x) { return x <= 1 ? 0 : 1 + ceillog2((x + 1) / 2); }
@@ -55,6 +76,16 @@ template <class T, class Op> struct Reducer<T, 2, Op> {
   }
 };
 template <class T, int N, class Op> T reduce(const T* x, Op op) { return Reducer<T, N, Op>::run(x, op); }
+
+/// The most negative value of T (its word with only the sign bit set when T is
+/// signed, zero otherwise).
+template <class T> T min_of() {
+  #pragma HLS INLINE
+  T x = 0;
+  x[T::width - 1] = 1;
+  if (x < 0) return x;
+  return T(0);
+}
 
 /// Top N bits of the word of x, as an unsigned table index.
 template <class T, int N> unsigned top_bits(T x) {
