@@ -4,7 +4,10 @@
 //     hls4ml's own config (golden/hls4ml/three_layer_keras);
 //   * TFC_2W2A (784-64-64-64-10, 2-bit weights/activations) with the
 //     per-layer config `hlsforge config --granularity name` writes
-//     (fixed<16,6> default, `auto` where hls4ml infers; 96.48 % on MNIST).
+//     (fixed<16,6> default, `auto` where hls4ml infers; BN + 2-bit Quant
+//     become ternary Thresholds; 96.60 % on MNIST);
+//   * TFC_2W2A with hls4ml's config (golden/hls4ml/TFC_2W2A): the BNs stay
+//     ScaleShifts with fixed<16,6> params (96.48 % on MNIST).
 // Batch: HLSFORGE_BENCH_ROWS rows (default 100,000) of standard normal
 // values (seed 0). Prints samples/s per case and the float/bit-exact ratio.
 // HLSFORGE_BENCH_ITERS=n runs exactly n iterations per case (callgrind:
@@ -38,6 +41,10 @@ const std::vector<Case>& Cases() {
       {"jet_tagger_fixed16_6", HLSFORGE_SHARED_DIR "/golden/hls4ml/three_layer_keras/model_clean.onnx",
        HLSFORGE_SHARED_DIR "/golden/hls4ml/three_layer_keras/hls4ml_config_input.yml"},
       {"TFC_2W2A", HLSFORGE_SHARED_DIR "/models/qonnx/TFC_2W2A.onnx", kGeneratedConfig},
+      // hls4ml's own config: BatchNormalizations stay ScaleShifts (fixed<16,6> scale/bias,
+      // RND_CONV/SAT_SYM 2-bit results), the path other models' ScaleShifts take
+      {"TFC_2W2A_hls4ml_config", HLSFORGE_SHARED_DIR "/golden/hls4ml/TFC_2W2A/model_clean.onnx",
+       HLSFORGE_SHARED_DIR "/golden/hls4ml/TFC_2W2A/hls4ml_config_input.yml"},
   };
   return cases;
 }

@@ -52,6 +52,9 @@ std::vector<int64_t> InputShape(const ir::Graph& g);
 /// per-sample shape, the same shape up to dimensions of size 1, or flat rows
 /// of the right size. Error names `what`, the expected and the given shape.
 Status FitInput(const ir::Graph& g, NDArray& a, const std::string& what);
+/// Predictions [rows, (H,) W, C] of a model whose source output is a
+/// channels-first image (Graph::output_channels_first) -> [rows, C, (H,) W].
+void ToSourceLayout(const ir::Graph& g, NDArray& y);
 
 /// Reads an input .npy (float32/float64 only) and fits it to the model input.
 StatusOr<NDArray> ReadInput(const ir::Graph& g, const std::string& path);

@@ -49,16 +49,53 @@ Status FitInput(const ir::Graph& g, NDArray& a, const std::string& what) {
   }
   int64_t per_size = 1;
   for (int64_t d : per) per_size *= d;
+  // A channels-first model's input given in its own layout [N, C, (H,) W]:
+  // transpose every row to the IR's channels-last layout.
+  if (g.input_channels_first && want.size() >= 2 && per.size() == want.size() && per_size == size) {
+    std::vector<int64_t> cf{want.back()};
+    cf.insert(cf.end(), want.begin(), want.end() - 1);
+    if (per == cf && per != want) {
+      const int64_t c = want.back(), p = size / c;
+      std::vector<double> row(static_cast<size_t>(size));
+      for (int64_t r = 0; r < rows; ++r) {
+        double* d = a.data.data() + r * size;
+        for (int64_t q = 0; q < c; ++q)
+          for (int64_t k = 0; k < p; ++k) row[static_cast<size_t>(k * c + q)] = d[q * p + k];
+        std::copy(row.begin(), row.end(), d);
+      }
+      per = want;
+    }
+  }
   bool ok = per_size == size && (per.size() == 1 || WithoutOnes(per) == WithoutOnes(want));
   if (!ok || a.shape.empty()) {
     std::string exp = "[N" + (want.empty() ? std::string("]") : ", " + ShapeToString(want).substr(1));
     return Status::Fail(what + ": input shape " + ShapeToString(a.shape) + " does not fit the model input '" +
                         g.inputs[0] + "': expected " + exp +
-                        (want.size() > 1 ? " or [N, " + std::to_string(size) + "]" : std::string()));
+                        (want.size() > 1 ? " or [N, " + std::to_string(size) + "]" : std::string()) +
+                        (g.input_channels_first ? " (or the model's channels-first layout [N, C, ...])" : ""));
   }
   a.shape = {rows};
   a.shape.insert(a.shape.end(), want.begin(), want.end());
   return Status::Ok();
+}
+
+void ToSourceLayout(const ir::Graph& g, NDArray& y) {
+  if (!g.output_channels_first || g.outputs.empty()) return;
+  const auto& shape = g.tensor(g.outputs[0]).shape;
+  if (shape.size() < 2 || y.shape.size() != shape.size() + 1) return;
+  const int64_t c = shape.back();
+  int64_t size = 1;
+  for (int64_t d : shape) size *= d;
+  const int64_t p = size / c;
+  std::vector<double> row(static_cast<size_t>(size));
+  for (int64_t r = 0; r < y.rows(); ++r) {
+    double* d = y.data.data() + r * size;
+    for (int64_t q = 0; q < c; ++q)
+      for (int64_t k = 0; k < p; ++k) row[static_cast<size_t>(q * p + k)] = d[k * c + q];
+    std::copy(row.begin(), row.end(), d);
+  }
+  y.shape = {y.rows(), c};
+  y.shape.insert(y.shape.end(), shape.begin(), shape.end() - 1);
 }
 
 StatusOr<NDArray> ReadInput(const ir::Graph& g, const std::string& path) {

@@ -29,6 +29,7 @@ void RunPredict(const PredictArgs& a) {
   ir::Graph g = ValueOrThrow(PrepareModel(a.model));
   NDArray x = ValueOrThrow(ReadInput(g, a.input));
   NDArray y = ValueOrThrow(PredictWithProgress(g, x, a.float_mode, a.threads, "predict"));
+  ToSourceLayout(g, y);
   ThrowIfError(WriteNpy(a.output, y, a.dtype == "float32"));
   if (!a.trace_dir.empty()) {
     std::error_code ec;

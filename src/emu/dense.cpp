@@ -15,9 +15,12 @@
 // does not matter, so products are summed exactly (double FMA when the bound
 // proves every partial sum < 2^53, else uint64 modular) and wrapped once.
 // Zero inputs and zero weights are skipped (adding an exact 0 changes nothing).
+// Ternary weights with ternary data (2-bit quantized networks, TFC_2W2A) use
+// bit planes and popcounts: the same exact modular sum.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <immintrin.h>
 
 #include "kernels.h"
 
@@ -112,6 +115,71 @@ void DenseBlocked(double* acc, const double* w, int64_t n_out, const int64_t* id
   }
 }
 
+// dots[j] = sum_i x_i * w_ij for x, w in {-1, 0, +1} held as bit planes
+// (P/N: x == +1 / x == -1; WP/WN [n_out][words]: w == +1 / w == -1):
+// products +1 where the signs agree, -1 where they differ.
+__attribute__((target_clones("popcnt", "default")))
+void TernaryDots(const uint64_t* P, const uint64_t* N, const uint64_t* WP, const uint64_t* WN, int64_t words,
+                 int64_t n_out, int64_t* dots) {
+  for (int64_t j = 0; j < n_out; ++j) {
+    const uint64_t* wp = WP + j * words;
+    const uint64_t* wn = WN + j * words;
+    int64_t pos = 0, neg = 0;
+    for (int64_t k = 0; k < words; ++k) {
+      pos += __builtin_popcountll((P[k] & wp[k]) | (N[k] & wn[k]));
+      neg += __builtin_popcountll((P[k] & wn[k]) | (N[k] & wp[k]));
+    }
+    dots[j] = pos - neg;
+  }
+}
+
+// Bit planes of n words x (P: x == +1, N: x == -1), 64 per uint64; returns
+// false when some word is not in {-1, 0, +1}.
+bool PackTernary(const int64_t* in, int64_t n, uint64_t* P, uint64_t* N) {
+  uint64_t bad = 0;
+  for (int64_t i0 = 0, k = 0; i0 < n; i0 += 64, ++k) {
+    uint64_t p = 0, q = 0;
+    const int64_t cnt = std::min<int64_t>(64, n - i0);
+    for (int64_t i = 0; i < cnt; ++i) {
+      const int64_t a = in[i0 + i];
+      bad |= static_cast<uint64_t>(a + 1) > 2;
+      p |= static_cast<uint64_t>(a == 1) << i;
+      q |= static_cast<uint64_t>(a == -1) << i;
+    }
+    P[k] = p;
+    N[k] = q;
+  }
+  return bad == 0;
+}
+
+// The same with AVX2: 4 words per compare, bits by movemask.
+__attribute__((target("avx2"))) bool PackTernaryAvx2(const int64_t* in, int64_t n, uint64_t* P, uint64_t* N) {
+  const __m256i one = _mm256_set1_epi64x(1), minus = _mm256_set1_epi64x(-1), zero = _mm256_setzero_si256();
+  int bad = 0;
+  for (int64_t i0 = 0, k = 0; i0 < n; i0 += 64, ++k) {
+    uint64_t p = 0, q = 0;
+    const int64_t cnt = std::min<int64_t>(64, n - i0);
+    int64_t i = 0;
+    for (; i + 4 <= cnt; i += 4) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i0 + i));
+      const __m256i mp = _mm256_cmpeq_epi64(v, one), mn = _mm256_cmpeq_epi64(v, minus);
+      const __m256i ok = _mm256_or_si256(_mm256_or_si256(mp, mn), _mm256_cmpeq_epi64(v, zero));
+      p |= static_cast<uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(mp))) << i;
+      q |= static_cast<uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(mn))) << i;
+      bad |= _mm256_movemask_pd(_mm256_castsi256_pd(ok)) ^ 0xF;
+    }
+    for (; i < cnt; ++i) {
+      const int64_t a = in[i0 + i];
+      bad |= static_cast<uint64_t>(a + 1) > 2;
+      p |= static_cast<uint64_t>(a == 1) << i;
+      q |= static_cast<uint64_t>(a == -1) << i;
+    }
+    P[k] = p;
+    N[k] = q;
+  }
+  return bad == 0;
+}
+
 void AxpyU(uint64_t* acc, const uint64_t* w, uint64_t a, int64_t n) {
   for (int64_t j = 0; j < n; ++j) acc[j] += a * w[j];
 }
@@ -140,6 +208,13 @@ class DenseKernel : public Kernel {
   std::vector<uint32_t> row_ptr, col;
   std::vector<double> val_d;
   std::vector<uint64_t> val_u;
+  // ternary path: weight words all in {-1, 0, +1}, accumulation modular
+  // (kDouble / kModular); used for a row whose data words are all in
+  // {-1, 0, +1} (ternary activations), else the row takes the mode's path
+  bool ternary = false;
+  int64_t t_words = 0;               // 64-bit words per bit plane
+  std::vector<uint64_t> wp, wn;      // [n_out][t_words]
+  bool avx2 = false;                 // the CPU has AVX2 (bit-plane packing)
 
   int64_t Data(int64_t a) const { return data_bipolar ? (a != 0 ? 1 : -1) : a; }
 
@@ -155,8 +230,28 @@ class DenseKernel : public Kernel {
     }
   }
 
+  // The ternary bit-plane path; false (nothing written) when a data word is
+  // not in {-1, 0, +1}. acc = bias + (sum x*w) << shift, modular in 64 bits,
+  // then accum_t's wrap and the result assignment: the words of the
+  // kDouble / kModular loops (both exact modular sums).
+  bool RunTernary(const int64_t* in, int64_t* out, Scratch& s) const {
+    const size_t need = static_cast<size_t>(2 * t_words + n_out);
+    if (s.i.size() < need) s.i.resize(need);
+    uint64_t* P = reinterpret_cast<uint64_t*>(s.i.data());
+    uint64_t* N = P + t_words;
+    int64_t* dots = s.i.data() + 2 * t_words;
+    if (!(avx2 ? PackTernaryAvx2(in, n_in, P, N) : PackTernary(in, n_in, P, N))) return false;
+    TernaryDots(P, N, wp.data(), wn.data(), t_words, n_out, dots);
+    for (int64_t j = 0; j < n_out; ++j) {
+      const uint64_t acc = static_cast<uint64_t>(bias_acc[j]) + (static_cast<uint64_t>(dots[j]) << shift);
+      out[j] = to_res(fx::wrap(static_cast<fx::i128>(static_cast<int64_t>(acc)), acc_f.w, acc_f.s));
+    }
+    return true;
+  }
+
   void Run(const int64_t* in, int64_t* out, Scratch& s) const override {
     if (both_binary) return RunBothBinary(in, out);
+    if (ternary && RunTernary(in, out, s)) return;
     switch (mode) {
       case Mode::kDouble: {
         if (s.d.size() < static_cast<size_t>(n_out)) s.d.resize(n_out);
@@ -376,6 +471,24 @@ StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
     worst = std::max(worst, col);
   }
   k->mode = worst < std::ldexp(1.0, 52) ? DenseKernel::Mode::kDouble : DenseKernel::Mode::kModular;
+  // Ternary weights and signed data wider than 1 bit (ternary activations are
+  // ap_int<2>): bit planes, checked per row in Run.
+  bool w_ternary = !k->data_bipolar && k->in_f.s && k->in_f.w >= 2;
+  for (int64_t q = 0; q < n && w_ternary; ++q) w_ternary = k->w_words[q] >= -1 && k->w_words[q] <= 1;
+  if (w_ternary && k->in_f.w <= 8) {  // wider data is rarely all in {-1, 0, 1}
+    k->ternary = true;
+    k->avx2 = __builtin_cpu_supports("avx2");
+    k->t_words = (io.n_in + 63) / 64;
+    k->wp.assign(static_cast<size_t>(io.n_out * k->t_words), 0);
+    k->wn.assign(static_cast<size_t>(io.n_out * k->t_words), 0);
+    for (int64_t i = 0; i < io.n_in; ++i)
+      for (int64_t j = 0; j < io.n_out; ++j) {
+        const int64_t word = k->w_words[i * io.n_out + j];
+        const size_t at = static_cast<size_t>(j * k->t_words + i / 64);
+        if (word == 1) k->wp[at] |= uint64_t{1} << (i % 64);
+        if (word == -1) k->wn[at] |= uint64_t{1} << (i % 64);
+      }
+  }
   k->sparse = zeros * 4 > static_cast<size_t>(n) * 3;
   auto shifted = [&](int64_t word) { return static_cast<uint64_t>(word) << k->shift; };
   if (k->mode == DenseKernel::Mode::kDouble) {

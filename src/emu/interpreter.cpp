@@ -60,16 +60,6 @@ int64_t Product(const std::vector<int64_t>& shape) {
   return n;
 }
 
-double RoundMode(double v, const std::string& mode) {
-  if (mode == "ROUND") return std::nearbyint(v);  // half to even (default FE_TONEAREST)
-  if (mode == "ROUND_TO_ZERO" || mode == "DOWN") return std::trunc(v);
-  if (mode == "CEIL") return std::ceil(v);
-  if (mode == "FLOOR") return std::floor(v);
-  if (mode == "UP") return v < 0 ? std::floor(v) : std::ceil(v);
-  if (mode == "HALF_UP") return v < 0 ? -std::floor(-v + 0.5) : std::floor(v + 0.5);
-  if (mode == "HALF_DOWN") return v < 0 ? -std::ceil(-v - 0.5) : std::ceil(v - 0.5);
-  return std::nearbyint(v);
-}
 
 /// QONNX Quant / BipolarQuant float semantics (graph.h QuantParams) on n
 /// values, per channel c = i % size of scale / zero_point. Trunc: error.
@@ -93,7 +83,7 @@ Status ApplyQuantFloat(const LayerIO& io, const ir::QuantParams& q, const double
       out[i] = in[i] >= 0 ? s : -s;
       continue;
     }
-    double v = RoundMode(in[i] / s + z, q.rounding_mode);
+    double v = ir::QonnxRound(in[i] / s + z, q.rounding_mode);
     v = std::clamp(v, qmin, qmax);
     out[i] = (v - z) * s;
   }
@@ -127,6 +117,13 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
   switch (l.kind) {
     case ir::LayerKind::Input:
     case ir::LayerKind::Reshape:
+      if (l.kind == ir::LayerKind::Reshape && l.flatten_channels_first && io.in_shape.size() >= 2 &&
+          io.in_shape.back() > 0) {
+        const int64_t c = io.in_shape.back(), p = n_in / c;
+        for (int64_t q = 0; q < c; ++q)
+          for (int64_t r = 0; r < p; ++r) out[q * p + r] = in[r * c + q];
+        return Status::Ok();
+      }
       std::copy(in, in + n_in, out);
       return Status::Ok();
     case ir::LayerKind::Dense: {
@@ -219,9 +216,11 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
             const double sc = bip && !l.quant->scale.empty() ? l.quant->scale[i % l.quant->scale.size()] : 1.0;
             out[i] = (bip ? y >= 0 : y > 0) ? sc : -sc;
           } else {
-            out[i] = TernaryFloat(y);
+            out[i] = l.quant && !bip ? y : TernaryFloat(y);
           }
         }
+        // ternary QONNX Quant replaced by the thresholds (binary_threshold): the Quant itself
+        if (!t && l.quant && !bip) return ApplyQuantFloat(io, *l.quant, out, out, n_in);
         return Status::Ok();
       }
       for (int64_t i = 0; i < n_in; ++i) {

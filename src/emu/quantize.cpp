@@ -1,7 +1,9 @@
 // Quantize / Reshape: the input word assigned to the result type (its
 // quantization and overflow modes), as hls4ml's linear activation / reshape
 // copies. A bipolar quantizer (QONNX BipolarQuant) gives x >= 0 -> +1 else -1;
-// into a 1-bit unsigned result that is the XNOR bit 1 / 0.
+// into a 1-bit unsigned result that is the XNOR bit 1 / 0. A Reshape with
+// flatten_channels_first permutes channels-last [P, C] into channels-first
+// [C, P] order (graph.h).
 #include "kernels.h"
 
 namespace hlsforge::emu::detail {
@@ -14,7 +16,13 @@ class CastKernel : public Kernel {
   FastCast to_res;
   bool bipolar = false;
   int64_t plus1 = 1, minus1 = 0;
+  int64_t chan = 0, pixels = 0;  // flatten_channels_first: out[c*P + p] = in[p*C + c]
   void Run(const int64_t* in, int64_t* out, Scratch&) const override {
+    if (chan > 0) {
+      for (int64_t c = 0; c < chan; ++c)
+        for (int64_t p = 0; p < pixels; ++p) out[c * pixels + p] = to_res(in[p * chan + c]);
+      return;
+    }
     if (bipolar) {
       for (int64_t i = 0; i < n; ++i) out[i] = (!in_f.s || in[i] >= 0) ? plus1 : minus1;
       return;
@@ -35,6 +43,12 @@ StatusOr<std::unique_ptr<Kernel>> MakeQuantize(const LayerIO& io) {
   k->res_f = Fmt(io.out_type);
   k->to_res = FastCast(k->in_f, k->res_f);
   const ir::Layer& l = *io.layer;
+  if (l.kind == ir::LayerKind::Reshape && l.flatten_channels_first) {
+    if (io.in_shape.size() < 2 || io.in_shape.back() <= 0)
+      return Status::Fail(io.where() + ": a channels-first flatten needs an image input [(H,) W, C]");
+    k->chan = io.in_shape.back();
+    k->pixels = io.n_in / k->chan;
+  }
   if (l.kind == ir::LayerKind::Quantize && l.quant && l.quant->bipolar) {
     k->bipolar = true;
     if (k->res_f.w == 1 && !k->res_f.s) {

@@ -4,6 +4,9 @@
 // (full-precision ap_fixed addition), then one assignment to res_T.
 // scale and bias are quantized to their own precisions ("scale", "bias").
 // A param of one element applies to every channel.
+// Speed: channel blocks (no modulo), 64-bit products and sums when the word
+// widths bound them below 2^63, and the result's quantization/overflow modes
+// fixed once per kernel (template instances of the same fx::convert).
 #include "kernels.h"
 
 namespace hlsforge::emu::detail {
@@ -16,14 +19,59 @@ class ScaleShiftKernel : public Kernel {
   bool s_bipolar = false;
   std::vector<int64_t> scale, bias;  // per channel words
   int sum_frac = 0, p_shift = 0, b_shift = 0;
+  using RunFn = void (ScaleShiftKernel::*)(const int64_t*, int64_t*) const;
+  RunFn run = nullptr;  // chosen once in Choose(): word width and the result's modes
 
-  void Run(const int64_t* in, int64_t* out, Scratch&) const override {
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t ch = i % c;
-      const fx::i128 p = fx::widen(in[i], in_f.s) * static_cast<fx::i128>(scale[ch]);
-      const fx::i128 sum = (p << p_shift) + (fx::widen(bias[ch], b_f.s) << b_shift);
-      out[i] = fx::convert(sum, sum_frac, res_f);
+  void Run(const int64_t* in, int64_t* out, Scratch&) const override { (this->*run)(in, out); }
+
+  // res = convert(in*scale << p_shift + bias << b_shift) per channel block (no
+  // modulo). Narrow: the sum fits an int64 (checked in Choose), so the product
+  // and sum are 64-bit; the assignment is fx::convert with the result's modes
+  // as constants (Q, O) so the compiler folds their switch (Generic: the
+  // result's own modes at run time).
+  template <bool Narrow, bool Generic, fx::Quant Q, fx::Overflow O>
+  __attribute__((flatten)) void RunAs(const int64_t* in, int64_t* out) const {
+    const Format rf = Generic ? res_f : Format{res_f.w, res_f.i, res_f.s, Q, O};
+    const int64_t* sc = scale.data();
+    const int64_t* bi = bias.data();
+    for (int64_t i0 = 0; i0 < n; i0 += c) {
+      const int64_t* x = in + i0;
+      int64_t* y = out + i0;
+      for (int64_t ch = 0; ch < c; ++ch) {
+        if constexpr (Narrow) {
+          const int64_t sum = ((x[ch] * sc[ch]) << p_shift) + (bi[ch] << b_shift);
+          y[ch] = fx::convert(sum, sum_frac, rf);
+        } else {
+          const fx::i128 p = fx::widen(x[ch], in_f.s) * static_cast<fx::i128>(sc[ch]);
+          const fx::i128 sum = (p << p_shift) + (fx::widen(bi[ch], b_f.s) << b_shift);
+          y[ch] = fx::convert(sum, sum_frac, rf);
+        }
+      }
     }
+  }
+
+  template <bool Narrow>
+  RunFn Pick() const {
+    using Q = fx::Quant;
+    using O = fx::Overflow;
+    const Q q = res_f.q;
+    const O o = res_f.o;
+    if (q == Q::TRN && o == O::WRAP) return &ScaleShiftKernel::RunAs<Narrow, false, Q::TRN, O::WRAP>;
+    if (q == Q::TRN && o == O::SAT) return &ScaleShiftKernel::RunAs<Narrow, false, Q::TRN, O::SAT>;
+    if (q == Q::RND && o == O::WRAP) return &ScaleShiftKernel::RunAs<Narrow, false, Q::RND, O::WRAP>;
+    if (q == Q::RND && o == O::SAT) return &ScaleShiftKernel::RunAs<Narrow, false, Q::RND, O::SAT>;
+    if (q == Q::RND_CONV && o == O::WRAP) return &ScaleShiftKernel::RunAs<Narrow, false, Q::RND_CONV, O::WRAP>;
+    if (q == Q::RND_CONV && o == O::SAT) return &ScaleShiftKernel::RunAs<Narrow, false, Q::RND_CONV, O::SAT>;
+    if (q == Q::RND_CONV && o == O::SAT_SYM)
+      return &ScaleShiftKernel::RunAs<Narrow, false, Q::RND_CONV, O::SAT_SYM>;
+    return &ScaleShiftKernel::RunAs<Narrow, true, Q::TRN, O::WRAP>;
+  }
+
+  /// 64-bit arithmetic when |in*scale| << p_shift and |bias| << b_shift both
+  /// stay below 2^62 (the sum below 2^63), from the word widths.
+  void Choose() {
+    const bool narrow = in_f.w + s_f.w + p_shift <= 62 && b_f.w + b_shift <= 62;
+    run = narrow ? Pick<true>() : Pick<false>();
   }
 };
 
@@ -78,6 +126,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeScaleShift(const LayerIO& io) {
   k->sum_frac = std::max(pf, bf);
   k->p_shift = k->sum_frac - pf;
   k->b_shift = k->sum_frac - bf;
+  k->Choose();
   return std::unique_ptr<Kernel>(std::move(k));
 }
 

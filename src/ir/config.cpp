@@ -9,6 +9,12 @@
 //    accum) have per-class attribute defaults and are taken only from
 //    LayerName / LayerType, never from Model (hls4ml TypeAttribute defaults);
 //  * "auto" leaves the slot to the infer_precision pass.
+//  * ParallelizationFactor (Model, LayerType, LayerName; a positive integer,
+//    same precedence as ReuseFactor) -> LayerConfig::parallelization_factor:
+//    output pixels of a Conv/Pooling layer computed at once in io_parallel.
+//    hls4ml requires it to divide out_h*out_w; that is checked (snapped) by
+//    the HLS writer, not here. GenerateConfig writes it for Conv/Pooling
+//    layers (and in Model when the graph has such layers).
 #include "hlsforge/ir/config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -32,6 +38,7 @@ struct Entry {
   std::string key;  // LayerName / LayerType key
   PrecMap precision;
   std::optional<int> reuse_factor;
+  std::optional<int> parallelization_factor;
   std::optional<Strategy> strategy;
   std::optional<int> table_size;
   std::optional<SoftmaxImpl> impl;
@@ -54,6 +61,7 @@ std::string Lower(std::string s) {
 struct ModelConfig::Impl {
   PrecMap model_precision;  // includes "default"
   int reuse_factor = 1;
+  int parallelization_factor = 1;
   Strategy strategy = Strategy::Latency;
   int64_t bram_factor = 1000000000;
   bool trace_output = false;
@@ -142,6 +150,7 @@ class Parser {
       const std::string p = path + "." + k;
       if (k == "Precision") e.precision = PrecisionBlock(kv.second, p);
       else if (k == "ReuseFactor") e.reuse_factor = PositiveInt(kv.second, p);
+      else if (k == "ParallelizationFactor") e.parallelization_factor = PositiveInt(kv.second, p);
       else if (k == "Strategy") e.strategy = ParseStrategy(kv.second, p);
       else if (k == "TableSize") e.table_size = PositiveInt(kv.second, p);
       else if (k == "Implementation") e.impl = ParseImpl(kv.second, p);
@@ -162,6 +171,8 @@ class Parser {
         for (auto& [key, t] : pm) m.model_precision[key] = t;
       } else if (k == "ReuseFactor") {
         m.reuse_factor = PositiveInt(kv.second, p);
+      } else if (k == "ParallelizationFactor") {
+        m.parallelization_factor = PositiveInt(kv.second, p);
       } else if (k == "Strategy") {
         m.strategy = ParseStrategy(kv.second, p);
       } else if (k == "BramFactor") {
@@ -291,15 +302,32 @@ std::vector<std::string> HlsClassNames(const Layer& l) {
     case LayerKind::Quantize: return {"Quant"};
     case LayerKind::Threshold: return {"BatchNormalizationQuantizedTanh"};
     case LayerKind::Reshape: return {"Reshape"};
-    case LayerKind::Conv:
-      if (l.conv && l.conv->depthwise) return {"DepthwiseConv1D", "DepthwiseConv2D", "DepthwiseConv"};
-      return {"Conv1D", "Conv2D", "Conv", "PointwiseConv1D", "PointwiseConv2D"};
-    case LayerKind::Pooling:
-      return {"Pooling1D", "Pooling2D", "GlobalPooling1D", "GlobalPooling2D", "MaxPooling1D", "MaxPooling2D",
-              "AveragePooling1D", "AveragePooling2D"};
-    case LayerKind::ZeroPadding: return {"ZeroPadding1D", "ZeroPadding2D"};
-    case LayerKind::Cropping: return {"Cropping1D", "Cropping2D"};
-    case LayerKind::UpSampling: return {"UpSampling1D", "UpSampling2D", "Resize"};
+    // Window layers answer to the class of their rank (hls4ml/Keras names);
+    // without attributes, to every rank.
+    case LayerKind::Conv: {
+      if (!l.conv) return {"Conv1D", "Conv2D", "Conv", "PointwiseConv1D", "PointwiseConv2D"};
+      const std::string r = std::to_string(l.conv->rank) + "D";
+      if (l.conv->depthwise) return {"DepthwiseConv" + r, "DepthwiseConv"};
+      return {"Conv" + r, "Conv", "PointwiseConv" + r};
+    }
+    case LayerKind::Pooling: {
+      if (!l.pool)
+        return {"Pooling1D", "Pooling2D", "GlobalPooling1D", "GlobalPooling2D", "MaxPooling1D", "MaxPooling2D",
+                "AveragePooling1D", "AveragePooling2D"};
+      const std::string r = std::to_string(l.pool->rank) + "D";
+      const std::string op = l.pool->op == PoolOp::Max ? "Max" : "Average";
+      if (l.pool->global) return {"GlobalPooling" + r, "Global" + op + "Pooling" + r};
+      return {"Pooling" + r, op + "Pooling" + r};
+    }
+    case LayerKind::ZeroPadding:
+      if (l.resize) return {"ZeroPadding" + std::to_string(l.resize->rank) + "D"};
+      return {"ZeroPadding1D", "ZeroPadding2D"};
+    case LayerKind::Cropping:
+      if (l.resize) return {"Cropping" + std::to_string(l.resize->rank) + "D"};
+      return {"Cropping1D", "Cropping2D"};
+    case LayerKind::UpSampling:
+      if (l.resize) return {"UpSampling" + std::to_string(l.resize->rank) + "D", "Resize"};
+      return {"UpSampling1D", "UpSampling2D", "Resize"};
     case LayerKind::Merge:
       if (l.merge && l.merge->op == ir::MergeOp::Concatenate) return {"Concatenate", "Merge"};
       return {"Merge"};
@@ -385,10 +413,12 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
 
     LayerConfig lc;
     lc.reuse_factor = m.reuse_factor;
+    lc.parallelization_factor = m.parallelization_factor;
     lc.strategy = m.strategy;
     lc.trace = m.trace_output;
     auto apply_scalars = [&](const Entry* e) {
       if (e->reuse_factor) lc.reuse_factor = *e->reuse_factor;
+      if (e->parallelization_factor) lc.parallelization_factor = *e->parallelization_factor;
       if (e->strategy) lc.strategy = *e->strategy;
       if (e->table_size) lc.table_size = *e->table_size;
       if (e->impl) lc.softmax_impl = *e->impl;
@@ -425,6 +455,14 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
       }
       lc.precision[key].type = *p;
     }
+    // Softmax inp_norm (the stable softmax's exp-table index type): only when
+    // a LayerName/LayerType entry gives it; otherwise infer_precision derives
+    // it from the input type as hls4ml does.
+    if (l.kind == LayerKind::Softmax) {
+      std::optional<std::optional<FixedType>> p = lookup(named, "inp_norm");
+      if (!p) p = lookup(typed, "inp_norm");
+      if (p && *p) lc.precision["inp_norm"].type = *p;
+    }
     lc.precision["default"].type = m.model_precision.at("default");
     // Constants merged into the layer: their "result" precision is the param's.
     for (const auto& [e, pk] : param_entries) {
@@ -449,6 +487,12 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
 
 namespace {
 
+/// Layers hls4ml reads ParallelizationFactor for (io_parallel output pixels
+/// computed at once): convolutions and pooling.
+bool UsesParallelizationFactor(const Layer& l) {
+  return l.kind == LayerKind::Conv || l.kind == LayerKind::Pooling;
+}
+
 std::string PrecText(const Precision& p) {
   return p.type ? p.type->ToConfigString() : std::string("auto");
 }
@@ -458,13 +502,15 @@ void EmitLayerBody(YAML::Emitter& out, const Layer& l, bool with_scalars) {
   out << YAML::Key << "Precision" << YAML::Value << YAML::BeginMap;
   for (const std::string& key : PrecisionKeys(l)) {
     auto it = l.config.precision.find(key);
-    out << YAML::Key << key << YAML::Value
-        << (it == l.config.precision.end() ? std::string("auto") : PrecText(it->second));
+    const std::string text = it == l.config.precision.end() ? std::string("auto") : PrecText(it->second);
+    out << YAML::Key << key << YAML::Value << text;
   }
   out << YAML::EndMap;
   if (with_scalars) {
     out << YAML::Key << "ReuseFactor" << YAML::Value << l.config.reuse_factor;
-    if (l.kind == LayerKind::Dense)
+    if (UsesParallelizationFactor(l))
+      out << YAML::Key << "ParallelizationFactor" << YAML::Value << l.config.parallelization_factor;
+    if (l.kind == LayerKind::Dense || l.kind == LayerKind::Conv)  // kernels with Latency/Resource variants
       out << YAML::Key << "Strategy" << YAML::Value << ToString(l.config.strategy);
     if (l.kind == LayerKind::Activation || l.kind == LayerKind::Softmax)
       out << YAML::Key << "TableSize" << YAML::Value << l.config.table_size;
@@ -486,6 +532,16 @@ StatusOr<std::string> GenerateConfig(const Graph& g, const std::string& granular
   // Model-level values: the most common reuse factor / strategy of the layers.
   int reuse = 1;
   Strategy strategy = Strategy::Latency;
+  // Model ParallelizationFactor: written only for models with Conv/Pooling
+  // layers (the most common value among them).
+  std::optional<int> pf;
+  {
+    std::map<int, int> pc;
+    for (const Layer& l : g.layers)
+      if (UsesParallelizationFactor(l)) ++pc[l.config.parallelization_factor];
+    if (!pc.empty())
+      pf = std::max_element(pc.begin(), pc.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+  }
   if (!g.layers.empty()) {
     std::map<int, int> rc;
     std::map<Strategy, int> sc;
@@ -500,6 +556,7 @@ StatusOr<std::string> GenerateConfig(const Graph& g, const std::string& granular
   out << YAML::Key << "default" << YAML::Value << "fixed<16,6>";
   out << YAML::EndMap;
   out << YAML::Key << "ReuseFactor" << YAML::Value << reuse;
+  if (pf) out << YAML::Key << "ParallelizationFactor" << YAML::Value << *pf;
   out << YAML::Key << "Strategy" << YAML::Value << ToString(strategy);
   out << YAML::Key << "BramFactor" << YAML::Value << 1000000000;
   out << YAML::Key << "TraceOutput" << YAML::Value << false;

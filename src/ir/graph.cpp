@@ -1,3 +1,4 @@
+#include <cmath>
 #include "hlsforge/ir/graph.h"
 
 #include <algorithm>
@@ -302,6 +303,20 @@ const char* ToString(SoftmaxImpl s) {
     case SoftmaxImpl::Argmax: return "argmax";
   }
   return "?";
+}
+
+
+double QonnxRound(double v, const std::string& mode) {
+  if (mode == "ROUND") return std::nearbyint(v);  // default FE mode: half to even
+  if (mode == "ROUND_TO_ZERO" || mode == "DOWN") return std::trunc(v);
+  if (mode == "CEIL") return std::ceil(v);
+  if (mode == "FLOOR") return std::floor(v);
+  if (mode == "UP") return v >= 0 ? std::ceil(v) : std::floor(v);
+  const double fl = std::floor(v), frac = v - fl;
+  if (frac != 0.5) return std::round(v);  // not a tie: nearest (exact, no v + 0.5)
+  if (mode == "HALF_UP") return v >= 0 ? fl + 1 : fl;     // ties away from zero
+  if (mode == "HALF_DOWN") return v >= 0 ? fl : fl + 1;   // ties toward zero
+  return std::nearbyint(v);
 }
 
 }  // namespace hlsforge::ir

@@ -6,13 +6,36 @@
 //   BipolarQuant (+1 iff y >= 0):     +1 iff x >= t
 //   TernaryTanh  (+1 iff y > 0.5, -1 iff y <= -0.5, as hls4ml's nnet ternary_tanh):
 //                +1 iff x > (0.5-b)/s, -1 iff x <= (-0.5-b)/s
+//   QONNX Quant with bit_width 2, signed, narrow, scale 1, zero_point 0 (its
+//   values are exactly {-1, 0, +1}: y' = clamp(round(y), -1, 1)) after a
+//   ScaleShift whose scale, bias and result precisions are all `auto`
+//   (FINN MultiThreshold style; hls4ml does not do this for multi-bit Quant).
+//   Every rounding_mode is a ternary threshold with its own tie rule:
+//                   +1 iff          -1 iff
+//     ROUND         y >  0.5        y <  -0.5   (half to even: +-0.5 -> 0)
+//     HALF_DOWN     y >  0.5        y <  -0.5
+//     HALF_UP       y >= 0.5        y <= -0.5
+//     ROUND_TO_ZERO y >= 1          y <= -1     (also DOWN)
+//     CEIL          y >  0          y <= -1
+//     FLOOR         y >= 1          y <  0
+//     UP            y >  0          y <  0
+//   The pass stores (off - b)/s with off the boundaries above (informative);
+//   infer_precision replaces them by the exact integer thresholds on the input
+//   grid, found by evaluating float mode's double expression
+//   (x*s + b, then the Quant) on the grid words, so that bit-exact and float
+//   mode agree on every input value of the layer's input type.
+//   When a config gives the ScaleShift explicit scale/bias/result types (e.g.
+//   hls4ml's own config: a slot the config does not mention is the Model
+//   default), the ScaleShift + Quantize stay as they are: hls4ml computes the
+//   BN with those types, and the golden hls4ml vectors depend on it.
 // The real thresholds are stored here; infer_precision snaps them to the
 // input grid so that the Threshold semantics of pass.h (binary: x >= t,
 // ternary: x > t_hi / x <= t_lo) are exact. Channels with s <= 0 block the
 // rewrite (the comparison would flip) unless the ScaleShift reads a Dense
 // whose columns can be negated instead (FlipNegativeChannels). The Threshold keeps the float affine
-// map and the bipolar quantizer (Layer::float_affine, Layer::quant), which
+// map and the bipolar / ternary Quant (Layer::float_affine, Layer::quant), which
 // float mode evaluates instead of the snapped thresholds.
+#include <algorithm>
 #include <cmath>
 
 #include "hlsforge/passes/graph_edit.h"
@@ -26,7 +49,48 @@ double At(const ir::Param* p, size_t c, double dflt) {
   return p->values.size() == 1 ? p->values[0] : p->values.at(c);
 }
 
-enum class Mode { None, Strict, Bipolar, Ternary };
+enum class Mode { None, Strict, Bipolar, Ternary, QuantTernary };
+
+/// The tie boundaries (+1 iff y above hi_off, -1 iff y below lo_off, strictness
+/// per mode, see the table at the top) of a ternary QONNX Quant; false for a
+/// rounding mode not in the QONNX spec.
+bool QuantTernaryOffsets(const std::string& mode, double& hi_off, double& lo_off) {
+  if (mode == "ROUND" || mode == "HALF_DOWN" || mode == "HALF_UP") hi_off = 0.5, lo_off = -0.5;
+  else if (mode == "ROUND_TO_ZERO" || mode == "DOWN") hi_off = 1, lo_off = -1;
+  else if (mode == "CEIL") hi_off = 0, lo_off = -1;
+  else if (mode == "FLOOR") hi_off = 1, lo_off = 0;
+  else if (mode == "UP") hi_off = 0, lo_off = 0;
+  else return false;
+  return true;
+}
+
+/// QONNX Quant whose outputs are exactly {-1, 0, +1}: bit_width 2, signed,
+/// narrow, every scale 1, every zero_point 0, a known rounding mode.
+bool IsTernaryQuant(const ir::QuantParams& q) {
+  double h, l;
+  if (q.bipolar || q.trunc || q.bit_width != 2 || !q.is_signed || !q.narrow) return false;
+  for (double s : q.scale)
+    if (s != 1.0) return false;
+  for (double z : q.zero_point)
+    if (z != 0.0) return false;
+  return QuantTernaryOffsets(q.rounding_mode, h, l);
+}
+
+/// No explicit precision in the config slot `key` (absent or `auto`).
+bool AutoSlot(const ir::Layer& l, const std::string& key) {
+  auto it = l.config.precision.find(key);
+  return it == l.config.precision.end() || it->second.is_auto();
+}
+
+/// A ScaleShift whose arithmetic the config leaves to hlsforge: scale, bias
+/// and result precisions `auto`, params not typed by a quantizer.
+bool AutoScaleShift(const ir::Layer& ss) {
+  for (const char* k : {"scale", "bias", "result"})
+    if (!AutoSlot(ss, k)) return false;
+  for (const auto& [k, p] : ss.params)
+    if (p.type) return false;
+  return true;
+}
 
 /// A ScaleShift with negative scales on some channels, fed by a Dense it alone
 /// reads: negates those channels' Dense columns (weights and bias; every
@@ -75,6 +139,8 @@ Mode ModeOf(const ir::Layer& a) {
     return Mode::Strict;
   if (a.kind == ir::LayerKind::Activation && a.activation == ir::ActivationKind::TernaryTanh)
     return Mode::Ternary;
+  if (a.kind == ir::LayerKind::Quantize && a.quant && !a.quant->bipolar && IsTernaryQuant(*a.quant))
+    return Mode::QuantTernary;
   if (a.kind == ir::LayerKind::Quantize && a.quant && a.quant->bipolar) {
     for (double s : a.quant->scale)
       if (s <= 0) return Mode::None;
@@ -93,15 +159,33 @@ StatusOr<bool> Run(ir::Graph& g) {
       if (mode == Mode::None || a.inputs.size() != 1) continue;
       const ir::Layer* prod = g.Producer(a.inputs[0]);
       if (!prod || prod->quant || UseCount(g, a.inputs[0]) != 1) continue;
-      const int n = static_cast<int>(g.tensor(a.output).size());
+      // n = channels: the params' size when they are per channel of a larger
+      // tensor ([H, W, C] channels-last, c = i % C), else the tensor size
+      // (a ternary Quant after scalar params: 1).
+      int n = static_cast<int>(g.tensor(a.output).size());
+      if (prod->kind == ir::LayerKind::ScaleShift) {
+        size_t nc = 1;
+        for (const char* k : {"scale", "bias"})
+          if (const ir::Param* p = prod->param(k)) nc = std::max(nc, p->size());
+        if (nc > 1 && n % static_cast<int>(nc) == 0) n = static_cast<int>(nc);
+        if (nc == 1 && mode == Mode::QuantTernary) n = 1;  // scalar BN/affine: one threshold pair
+        bool sizes_ok = n > 0;
+        for (const char* k : {"scale", "bias"})
+          if (const ir::Param* p = prod->param(k); p && p->size() != 1 && p->size() != static_cast<size_t>(n))
+            sizes_ok = false;
+        if (!sizes_ok) continue;
+      }
       std::vector<double> scale(static_cast<size_t>(n)), bias(static_cast<size_t>(n));
       bool from_dense = false;
+      if (mode == Mode::QuantTernary && (prod->kind != ir::LayerKind::ScaleShift || !AutoScaleShift(*prod)))
+        continue;
       if (prod->kind == ir::LayerKind::ScaleShift) {
         for (int c = 0; c < n; ++c) {
           scale[static_cast<size_t>(c)] = At(prod->param("scale"), static_cast<size_t>(c), 1.0);
           bias[static_cast<size_t>(c)] = At(prod->param("bias"), static_cast<size_t>(c), 0.0);
         }
-      } else if (prod->kind == ir::LayerKind::Dense && prod->param("bias") && mode != Mode::Ternary) {
+      } else if (prod->kind == ir::LayerKind::Dense && prod->param("bias") && mode != Mode::Ternary &&
+                 mode != Mode::QuantTernary) {
         from_dense = true;
         for (int c = 0; c < n; ++c) {
           scale[static_cast<size_t>(c)] = 1.0;
@@ -118,12 +202,16 @@ StatusOr<bool> Run(ir::Graph& g) {
       ir::Layer t;
       t.kind = ir::LayerKind::Threshold;
       t.output = a.output;
-      t.source_op = mode == Mode::Strict ? "BinaryTanh" : mode == Mode::Bipolar ? "BipolarQuant" : "TernaryTanh";
-      t.activation = mode == Mode::Ternary ? ir::ActivationKind::TernaryTanh : ir::ActivationKind::BinaryTanh;
+      const bool ternary = mode == Mode::Ternary || mode == Mode::QuantTernary;
+      t.source_op = mode == Mode::Strict    ? "BinaryTanh"
+                    : mode == Mode::Bipolar ? "BipolarQuant"
+                    : mode == Mode::Ternary ? "TernaryTanh"
+                                            : "Quant";
+      t.activation = ternary ? ir::ActivationKind::TernaryTanh : ir::ActivationKind::BinaryTanh;
       t.config = a.config;
       // Float semantics of what the Threshold replaces (graph.h Layer::float_affine).
       t.float_affine = ir::Layer::FloatAffine{scale, bias};
-      if (a.quant && a.quant->bipolar) t.quant = a.quant;
+      if (a.quant && (a.quant->bipolar || mode == Mode::QuantTernary)) t.quant = a.quant;
       auto mk = [&](double off) {
         ir::Param p;
         p.shape = {n};
@@ -131,7 +219,12 @@ StatusOr<bool> Run(ir::Graph& g) {
           p.values.push_back((off - bias[static_cast<size_t>(c)]) / scale[static_cast<size_t>(c)]);
         return p;
       };
-      if (mode == Mode::Ternary) {
+      if (mode == Mode::QuantTernary) {
+        double hi_off = 0.5, lo_off = -0.5;
+        QuantTernaryOffsets(a.quant->rounding_mode, hi_off, lo_off);
+        t.params["threshold_hi"] = mk(hi_off);
+        t.params["threshold_lo"] = mk(lo_off);
+      } else if (mode == Mode::Ternary) {
         t.params["threshold_hi"] = mk(0.5);
         t.params["threshold_lo"] = mk(-0.5);
       } else {

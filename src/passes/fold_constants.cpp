@@ -67,7 +67,7 @@ bool DropNoOps(ir::Graph& g) {
     const ir::Layer& l = g.layers[i];
     const bool linear = l.kind == ir::LayerKind::Activation &&
                         l.activation == ir::ActivationKind::Linear && ResultAuto(l);
-    const bool reshape = l.kind == ir::LayerKind::Reshape;
+    const bool reshape = l.kind == ir::LayerKind::Reshape && !l.flatten_channels_first;  // that one permutes
     if (!linear && !reshape) continue;
     if (l.inputs.size() != 1) continue;
     const ir::Layer* prod = g.Producer(l.inputs[0]);

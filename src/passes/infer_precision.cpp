@@ -41,6 +41,13 @@
 //    exact: BinaryTanh t -> floor(t)+step, bipolar t -> ceil(t), ternary
 //    floor (as hls4ml). A snapped threshold outside the input type's range
 //    gets extra integer bits (hls4ml would wrap; never hit by the goldens).
+//    Ternary QONNX Quant thresholds (binary_threshold, Layer::quant not
+//    bipolar): not snapped from the real value but searched on the input
+//    grid: t_hi = the largest input word whose float-mode result
+//    Quant(x*s[c] + b[c]) (double, graph.h float_affine) is not +1, t_lo the
+//    largest whose result is -1 (that function is monotone in x for s > 0:
+//    every step is a monotone double operation), so x > t_hi / x <= t_lo
+//    equal float mode on every value of the input type, ties included.
 //  * Reshape: result = input type.
 //  * Conv (hls4ml _infer_conv_precision = the Dense rule with
 //    n = n_chan * filt_height * filt_width; depthwise: n = filt_height *
@@ -56,6 +63,7 @@
 //    W = I + max(Fa, Fb), s = sa | sb (| Subtract); Multiply: <Wa+Wb, Ia+Ib>;
 //    Maximum/Minimum/Concatenate: I = max(Ia', Ib') with +1 for an unsigned
 //    input when the other is signed, W = I + max(Fa, Fb). Explicit result wins.
+#include <algorithm>
 #include <cmath>
 
 #include "hlsforge/passes/pass.h"
@@ -108,6 +116,48 @@ FixedType ResolveParam(Layer& l, const std::string& key, const FixedType& dflt) 
   l.config.precision[key].type = t;
   if (p) p->type = t;
   return t;
+}
+
+
+/// Float mode's value of a ternary-Quant Threshold for input x, channel c:
+/// y = x*s + b, then the Quant (scale 1, zero point 0, clamp to [-1, 1]) --
+/// the same double operations as the emulator's float mode.
+int TernaryQuantFloat(double x, const ir::Layer::FloatAffine& fa, const ir::QuantParams& q, size_t c) {
+  const double y = x * fa.scale[c % fa.scale.size()] + fa.bias[c % fa.bias.size()];
+  const double qs = q.scale.empty() ? 1.0 : q.scale[c % q.scale.size()];
+  const double qz = q.zero_point.empty() ? 0.0 : q.zero_point[c % q.zero_point.size()];
+  const double v = std::clamp(ir::QonnxRound(y / qs + qz, q.rounding_mode), -1.0, 1.0);
+  return v > 0 ? 1 : (v < 0 ? -1 : 0);
+}
+
+/// Smallest word w of [lo, hi] with pred(w) (pred monotone false..true), or
+/// hi + 1 when none.
+template <class Pred>
+__int128 FirstTrue(__int128 lo, __int128 hi, Pred pred) {
+  __int128 a = lo, b = hi + 1;  // answer in [a, b]
+  while (a < b) {
+    const __int128 m = a + (b - a) / 2;
+    if (pred(static_cast<int64_t>(m))) b = m;
+    else a = m + 1;
+  }
+  return a;
+}
+
+/// Exact thresholds of a ternary-Quant Threshold on the grid of `in`
+/// (values = words * step; see the rules at the top).
+void TernaryQuantThresholds(Layer& l, const FixedType& in) {
+  const ir::Layer::FloatAffine& fa = *l.float_affine;
+  const ir::QuantParams& q = *l.quant;
+  ir::Param& hi = *l.param("threshold_hi");
+  ir::Param& lo = *l.param("threshold_lo");
+  const __int128 wmin = in.min_word(), wmax = in.max_word();
+  for (size_t c = 0; c < hi.values.size(); ++c) {
+    auto f = [&](int64_t w) { return TernaryQuantFloat(in.ToDouble(w), fa, q, c); };
+    const __int128 first_plus = FirstTrue(wmin, wmax, [&](int64_t w) { return f(w) > 0; });
+    const __int128 first_not_minus = FirstTrue(wmin, wmax, [&](int64_t w) { return f(w) >= 0; });
+    hi.values[c] = std::ldexp(static_cast<double>(first_plus - 1), -in.fractional());
+    lo.values[c] = std::ldexp(static_cast<double>(first_not_minus - 1), -in.fractional());
+  }
 }
 
 double Snap(double v, const FixedType& in, int mode /*0 floor,1 ceil,2 floor+step*/) {
@@ -233,7 +283,7 @@ void InferLayer(ir::Graph& g, Layer& l) {
       for (const char* k : {"exp_table", "inv_table", "inv_inp", "accum"}) Resolve(l, k, t18);
       const FixedType norm = in->is_signed() ? FixedType(in->width() - 1, in->integer() - 1, false)
                                              : FixedType(in->width(), in->integer(), false);
-      l.config.precision["inp_norm"].type = norm;
+      Resolve(l, "inp_norm", norm);  // an explicit config type wins
       result = Resolve(l, "result", D);
       break;
     }
@@ -252,16 +302,25 @@ void InferLayer(ir::Graph& g, Layer& l) {
       // Snap once (params typed = already snapped), then find a type of the
       // input's grid holding every threshold (the input type in practice).
       bool need_sign = in->is_signed();
+      const bool quant_ternary = ternary && l.quant && !l.quant->bipolar && l.float_affine &&
+                                 !l.float_affine->scale.empty() && !l.float_affine->bias.empty() &&
+                                 !l.param("threshold_hi")->type && !l.param("threshold_lo")->type &&
+                                 l.param("threshold_hi")->size() == l.param("threshold_lo")->size();
+      if (quant_ternary) TernaryQuantThresholds(l, *in);
       for (auto& [key, p] : l.params) {
         if (p.type) continue;
+        if (quant_ternary) {
+          for (double v : p.values) need_sign = need_sign || v < 0;
+          continue;
+        }
         const int mode = ternary ? 0 : (l.source_op == "BinaryTanh" ? 2 : 1);
         for (double& v : p.values) v = Snap(v, *in, mode);
         for (double v : p.values) need_sign = need_sign || v < 0;
       }
       int extra = need_sign && !in->is_signed() ? 1 : 0;
-      auto fits = [&](const FixedType& t) {
+      auto fits = [&](const FixedType& t) {  // the params this pass types (typed ones keep their type)
         for (const auto& [key, p] : l.params)
-          for (double v : p.values)
+          for (double v : p.type ? std::vector<double>{} : p.values)
             if (v > t.max_value() || v < t.min_value()) return false;
         return true;
       };

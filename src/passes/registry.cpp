@@ -9,7 +9,7 @@ namespace hlsforge::passes {
 
 const std::vector<PassInfo>& Registry() {
   static const std::vector<PassInfo> kPasses = {
-      FoldConstantsPass(), FuseBatchnormPass(), BinaryThresholdPass(),
+      FoldFlattenOrderPass(), FoldConstantsPass(), FuseBatchnormPass(), BinaryThresholdPass(),
       FoldQuantizersPass(), InferPrecisionPass(),
   };
   return kPasses;
@@ -23,7 +23,8 @@ const PassInfo* FindPass(const std::string& name) {
 
 const std::vector<std::string>& DefaultPipeline() {
   static const std::vector<std::string> kDefault = {
-      "fold_constants", "fuse_batchnorm", "binary_threshold", "fold_quantizers", "infer_precision"};
+      "fold_flatten_order", "fold_constants", "fuse_batchnorm", "binary_threshold", "fold_quantizers",
+      "infer_precision"};
   return kDefault;
 }
 

@@ -26,10 +26,39 @@ int WidthOf(const ir::Graph& g, const std::string& tensor) {
   return it != g.tensors.end() && it->second.type ? it->second.type->width() : 0;
 }
 
+/// "Conv2D 3x3", "DepthwiseConv1D 5 s2", "MaxPooling2D 2x2", "Merge(add)"...:
+/// the Keras-style class with its window, for the table.
 std::string KindString(const ir::Layer& l) {
   std::string k = ir::ToString(l.kind);
-  if (l.kind == ir::LayerKind::Activation) k += std::string("(") + ir::ToString(l.activation) + ")";
-  return k;
+  auto window = [](int rank, int64_t h, int64_t w, int64_t sh, int64_t sw, bool stride_shown) {
+    std::string s = rank == 1 ? fmt::format(" {}", w) : fmt::format(" {}x{}", h, w);
+    if (stride_shown) s += rank == 1 ? fmt::format(" s{}", sw) : fmt::format(" s{}x{}", sh, sw);
+    return s;
+  };
+  switch (l.kind) {
+    case ir::LayerKind::Activation: return k + "(" + ir::ToString(l.activation) + ")";
+    case ir::LayerKind::Conv:
+      if (!l.conv) return k;
+      return fmt::format("{}Conv{}D", l.conv->depthwise ? "Depthwise" : "", l.conv->rank) +
+             window(l.conv->rank, l.conv->kernel_h, l.conv->kernel_w, l.conv->stride_h, l.conv->stride_w,
+                    l.conv->stride_h != 1 || l.conv->stride_w != 1);
+    case ir::LayerKind::Pooling: {
+      if (!l.pool) return k;
+      const auto& p = *l.pool;
+      std::string s = fmt::format("{}{}Pooling{}D", p.global ? "Global" : "",
+                                  p.op == ir::PoolOp::Max ? "Max" : "Average", p.rank);
+      if (!p.global)
+        s += window(p.rank, p.pool_h, p.pool_w, p.stride_h, p.stride_w,
+                    p.stride_w != p.pool_w || (p.rank == 2 && p.stride_h != p.pool_h));
+      return s;
+    }
+    case ir::LayerKind::ZeroPadding:
+    case ir::LayerKind::Cropping:
+    case ir::LayerKind::UpSampling:
+      return l.resize ? fmt::format("{}{}D", k, l.resize->rank) : k;
+    case ir::LayerKind::Merge: return l.merge ? k + "(" + ir::ToString(l.merge->op) + ")" : k;
+    default: return k;
+  }
 }
 
 /// "1.2M"-style compaction for big counts in the table.
@@ -46,10 +75,13 @@ bool PowerOfTwo(double v) {
   return std::fabs(std::frexp(v, &e)) == 0.5;
 }
 
-/// Counts a Dense layer's products by the hardware they need (summary.h):
-/// XNOR (1-bit data x 1-bit weights), add-only (±1/ternary data, or a weight
-/// word of magnitude 2^k), multiplier (the rest); zero weight words are free.
-void CountDenseOps(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, LayerSummary& ls) {
+/// Counts the products of a Dense or Conv layer by the hardware they need
+/// (summary.h): XNOR (1-bit data x 1-bit weights), add-only (±1/ternary data,
+/// or a weight word of magnitude 2^k), multiplier (the rest); zero weight
+/// words are free. Every weight is used `times` times per sample (Conv: once
+/// per output pixel).
+void CountProductOps(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, int64_t times,
+                     LayerSummary& ls) {
   std::optional<FixedType> in_t;
   bool data_xnor = false;
   if (!l.inputs.empty()) {
@@ -66,9 +98,120 @@ void CountDenseOps(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, L
     if (w_xnor) q = v > 0 ? 1.0 : -1.0;  // XNOR word 1 = +1, 0 = -1 (never zero)
     else if (w.type) q = w.type->ToDouble(w.type->Quantize(v));
     if (q == 0) continue;
-    if (data_xnor && w_xnor) ++ls.xnor_ops;
-    else if (data_sign || PowerOfTwo(q)) ++ls.add_ops;
-    else ++ls.mult_ops;
+    if (data_xnor && w_xnor) ls.xnor_ops += times;
+    else if (data_sign || PowerOfTwo(q)) ls.add_ops += times;
+    else ls.mult_ops += times;
+  }
+}
+
+const std::vector<int64_t>* ShapeOf(const ir::Graph& g, const std::string& tensor) {
+  auto it = g.tensors.find(tensor);
+  return it == g.tensors.end() ? nullptr : &it->second.shape;
+}
+
+int64_t Product(const std::vector<int64_t>& v, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end && i < v.size(); ++i) p *= v[i];
+  return p;
+}
+
+/// Dense n -> m (weight [n, m]).
+void SummarizeDense(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, LayerSummary& ls) {
+  const int64_t n = w.shape[0], m = w.shape[1];
+  ls.zero_weights = static_cast<int64_t>(w.zeros());
+  ls.macs = n * m - ls.zero_weights;
+  ls.multipliers = MultiplierLimit(n * m, ls.zero_weights, ls.reuse_factor);
+  CountProductOps(g, l, w, 1, ls);
+  const int b_a = l.inputs.empty() ? 0 : WidthOf(g, l.inputs[0]);
+  const int b_w = w.type ? w.type->width() : 0;
+  if (b_a > 0 && b_w > 0 && n * m > 0)
+    ls.bops = DenseBops(n, m, b_a, b_w, static_cast<double>(ls.zero_weights) / static_cast<double>(n * m));
+}
+
+/// Conv 1-D/2-D, depthwise or not (summary.h): the per-pixel dense product
+/// times the output pixels.
+void SummarizeConv(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, LayerSummary& ls) {
+  const std::vector<int64_t>* out = ShapeOf(g, l.output);
+  if (!out || out->empty() || w.shape.size() < 2) return;
+  const int64_t pixels = Product(*out, 0, out->size() - 1);
+  const int64_t per_pixel = static_cast<int64_t>(w.size());  // products per output pixel
+  // Accumulation length n and outputs m of the per-pixel dense product.
+  const bool depthwise = l.conv && l.conv->depthwise;
+  const int64_t window = Product(w.shape, 0, w.shape.size() - 2);        // kh*kw (1-D: k)
+  const int64_t c_in = w.shape[w.shape.size() - 2], last = w.shape.back();  // c_out or depth multiplier
+  const int64_t n = depthwise ? window : window * c_in;
+  const int64_t m = depthwise ? c_in * last : last;
+  ls.zero_weights = static_cast<int64_t>(w.zeros());
+  ls.macs = pixels * (per_pixel - ls.zero_weights);
+  int64_t units = 1;
+  if (g.io_type == ir::IOType::Parallel)
+    units = std::clamp<int64_t>(l.config.parallelization_factor, 1, std::max<int64_t>(1, pixels));
+  ls.multipliers = MultiplierLimit(per_pixel, ls.zero_weights, ls.reuse_factor) * units;
+  CountProductOps(g, l, w, pixels, ls);
+  const int b_a = l.inputs.empty() ? 0 : WidthOf(g, l.inputs[0]);
+  const int b_w = w.type ? w.type->width() : 0;
+  if (b_a > 0 && b_w > 0 && n > 0 && m > 0)
+    ls.bops = static_cast<double>(pixels) *
+              DenseBops(n, m, b_a, b_w, static_cast<double>(ls.zero_weights) / static_cast<double>(per_pixel));
+}
+
+/// Pooling: Average sums its window (window-1 additions per output element)
+/// and divides by the cell count (a constant multiplication unless 2^k).
+void SummarizePooling(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) {
+  if (!l.pool || l.pool->op != ir::PoolOp::Average || l.inputs.empty()) return;
+  const ir::PoolAttrs& p = *l.pool;
+  const std::vector<int64_t>* in = ShapeOf(g, l.inputs[0]);
+  const std::vector<int64_t>* out = ShapeOf(g, l.output);
+  if (!in || !out || in->size() < 2 || out->empty()) return;
+  const int64_t channels = in->back();
+  const int64_t in_h = p.rank == 2 && in->size() >= 3 ? (*in)[0] : 1;
+  const int64_t in_w = (*in)[in->size() - 2];
+  if (p.global) {
+    const int64_t cells = in_h * in_w;
+    ls.add_ops = channels * (cells - 1);
+    if (!PowerOfTwo(static_cast<double>(cells))) ls.mult_ops = channels;
+    return;
+  }
+  const int64_t ph = p.rank == 2 ? p.pool_h : 1, sh = p.rank == 2 ? p.stride_h : 1;
+  const int64_t pt = p.rank == 2 ? p.pad_top : 0;
+  const int64_t out_h = p.rank == 2 && out->size() >= 3 ? (*out)[0] : 1;
+  const int64_t out_w = (*out)[out->size() - 2];
+  const int64_t window = ph * p.pool_w;
+  ls.add_ops = out_h * out_w * channels * (window - 1);
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    for (int64_t ow = 0; ow < out_w; ++ow) {
+      int64_t cells = window;
+      if (!p.count_pad) {
+        const int64_t h0 = oh * sh - pt, w0 = ow * p.stride_w - p.pad_left;
+        const int64_t rows = std::min(h0 + ph, in_h) - std::max<int64_t>(h0, 0);
+        const int64_t cols = std::min(w0 + p.pool_w, in_w) - std::max<int64_t>(w0, 0);
+        cells = std::max<int64_t>(rows, 0) * std::max<int64_t>(cols, 0);
+      }
+      if (cells > 0 && !PowerOfTwo(static_cast<double>(cells))) ls.mult_ops += channels;
+    }
+  }
+}
+
+/// Element-wise merges (summary.h); Concatenate, Maximum, Minimum cost nothing.
+void SummarizeMerge(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) {
+  if (!l.merge) return;
+  const std::vector<int64_t>* out = ShapeOf(g, l.output);
+  if (!out) return;
+  const int64_t elements = Product(*out, 0, out->size());
+  switch (l.merge->op) {
+    case ir::MergeOp::Add:
+    case ir::MergeOp::Subtract:
+    case ir::MergeOp::Average: ls.add_ops = elements; break;
+    case ir::MergeOp::Multiply: {
+      ls.macs = elements;
+      ls.mult_ops = elements;
+      ls.multipliers = g.io_type == ir::IOType::Parallel || out->empty() ? elements : out->back();
+      const int b1 = l.inputs.size() > 0 ? WidthOf(g, l.inputs[0]) : 0;
+      const int b2 = l.inputs.size() > 1 ? WidthOf(g, l.inputs[1]) : 0;
+      if (b1 > 0 && b2 > 0) ls.bops = DenseBops(1, elements, b1, b2, 0.0);
+      break;
+    }
+    default: break;
   }
 }
 
@@ -77,6 +220,11 @@ void CountDenseOps(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, L
 double DenseBops(int64_t n, int64_t m, int b_a, int b_w, double f_p) {
   double nn = static_cast<double>(n), mm = static_cast<double>(m);
   return mm * nn * ((1.0 - f_p) * b_a * b_w + b_a + b_w + std::log2(nn));
+}
+
+int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor) {
+  const int64_t r = std::max(1, reuse_factor);
+  return std::max<int64_t>(0, (products + r - 1) / r - zeros / r);
 }
 
 ModelSummary Summarize(const ir::Graph& g) {
@@ -114,16 +262,17 @@ ModelSummary Summarize(const ir::Graph& g) {
       bool shown = key == "result" || key == "default" || l.params.count(key);
       if (!shown) ls.precisions.emplace_back(key, p.type ? p.type->ToConfigString() : "auto");
     }
-    if (const ir::Param* w = l.param("weight"); w && l.kind == ir::LayerKind::Dense && w->shape.size() == 2) {
-      int64_t n = w->shape[0], m = w->shape[1];
-      ls.zero_weights = static_cast<int64_t>(w->zeros());
-      ls.macs = n * m;
-      ls.multipliers = (ls.macs + ls.reuse_factor - 1) / ls.reuse_factor;
-      CountDenseOps(g, l, *w, ls);
-      int b_a = l.inputs.empty() ? 0 : WidthOf(g, l.inputs[0]);
-      int b_w = w->type ? w->type->width() : 0;
-      if (b_a > 0 && b_w > 0)
-        ls.bops = DenseBops(n, m, b_a, b_w, static_cast<double>(ls.zero_weights) / static_cast<double>(ls.macs));
+    if (l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Pooling)
+      ls.parallelization_factor = std::max(1, l.config.parallelization_factor);
+    const ir::Param* w = l.param("weight");
+    if (w && l.kind == ir::LayerKind::Dense && w->shape.size() == 2) {
+      SummarizeDense(g, l, *w, ls);
+    } else if (w && l.kind == ir::LayerKind::Conv) {
+      SummarizeConv(g, l, *w, ls);
+    } else if (l.kind == ir::LayerKind::Pooling) {
+      SummarizePooling(g, l, ls);
+    } else if (l.kind == ir::LayerKind::Merge) {
+      SummarizeMerge(g, l, ls);
     } else if (l.kind == ir::LayerKind::ScaleShift) {
       // One multiplication per element, by its channel's scale word.
       ls.macs = out != g.tensors.end() ? out->second.size() : 0;
@@ -166,26 +315,39 @@ std::string FormatSummary(const ModelSummary& s) {
     }
     return o;
   };
-  std::vector<std::string> head = {"layer", "kind", "output", "result", "weight", "bias", "accum",
-                                   "RF", "params", "zeros", "MACs", "mults", "mul-ops", "xnor-ops",
-                                   "add-ops", "BOPs", "other precisions"};
+  // The PF column only when some layer has a ParallelizationFactor (Conv/Pooling).
+  const bool pf = std::any_of(s.layers.begin(), s.layers.end(),
+                              [](const LayerSummary& l) { return l.parallelization_factor > 0; });
+  std::vector<std::string> head = {"layer", "kind", "output", "result", "weight", "bias", "accum", "RF"};
+  if (pf) head.push_back("PF");
+  const size_t first_count = head.size();
+  for (const char* h : {"params", "zeros", "MACs", "mults", "mul-ops", "xnor-ops", "add-ops", "BOPs"})
+    head.push_back(h);
+  const size_t last_number = head.size() - 1;
+  head.push_back("other precisions");
+  auto counts = [](std::vector<std::string>& r, const std::vector<double>& v) {
+    for (double x : v) r.push_back(Count(x));
+  };
   std::vector<std::vector<std::string>> rows;
   for (const LayerSummary& l : s.layers) {
-    rows.push_back({l.name, l.kind, ShapeString(l.output_shape), find(l, "result"), find(l, "weight"),
-                    find(l, "bias"), find(l, "accum"), l.macs ? std::to_string(l.reuse_factor) : "",
-                    Count(static_cast<double>(l.params)), Count(static_cast<double>(l.zero_weights)),
-                    Count(static_cast<double>(l.macs)), Count(static_cast<double>(l.multipliers)),
-                    Count(static_cast<double>(l.mult_ops)), Count(static_cast<double>(l.xnor_ops)),
-                    Count(static_cast<double>(l.add_ops)), Count(l.bops), others(l)});
+    // RF where the layer has products with a reuse factor (Dense, Conv, ScaleShift, Multiply).
+    std::vector<std::string> r = {l.name, l.kind, ShapeString(l.output_shape), find(l, "result"), find(l, "weight"),
+                                  find(l, "bias"), find(l, "accum"),
+                                  l.multipliers ? std::to_string(l.reuse_factor) : ""};
+    if (pf) r.push_back(l.parallelization_factor > 0 ? std::to_string(l.parallelization_factor) : "");
+    counts(r, {static_cast<double>(l.params), static_cast<double>(l.zero_weights), static_cast<double>(l.macs),
+               static_cast<double>(l.multipliers), static_cast<double>(l.mult_ops),
+               static_cast<double>(l.xnor_ops), static_cast<double>(l.add_ops), l.bops});
+    r.push_back(others(l));
+    rows.push_back(std::move(r));
   }
-  std::vector<std::string> total = {"total", "", "", "", "", "", "", "",
-                                    Count(static_cast<double>(s.total_params)),
-                                    Count(static_cast<double>(s.total_zero_weights)),
-                                    Count(static_cast<double>(s.total_macs)),
-                                    Count(static_cast<double>(s.total_multipliers)),
-                                    Count(static_cast<double>(s.total_mult_ops)),
-                                    Count(static_cast<double>(s.total_xnor_ops)),
-                                    Count(static_cast<double>(s.total_add_ops)), Count(s.total_bops), ""};
+  std::vector<std::string> total(first_count, "");
+  total[0] = "total";
+  counts(total, {static_cast<double>(s.total_params), static_cast<double>(s.total_zero_weights),
+                 static_cast<double>(s.total_macs), static_cast<double>(s.total_multipliers),
+                 static_cast<double>(s.total_mult_ops), static_cast<double>(s.total_xnor_ops),
+                 static_cast<double>(s.total_add_ops), s.total_bops});
+  total.push_back("");
   std::vector<size_t> width(head.size());
   auto grow = [&](const std::vector<std::string>& r) {
     for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
@@ -193,8 +355,8 @@ std::string FormatSummary(const ModelSummary& s) {
   grow(head);
   for (const auto& r : rows) grow(r);
   grow(total);
-  // Numbers right-aligned, text left-aligned.
-  auto numeric = [](size_t i) { return i >= 7 && i <= 15; };
+  // Numbers (RF onwards) right-aligned, text left-aligned.
+  auto numeric = [&](size_t i) { return i >= 7 && i <= last_number; };
   auto line = [&](const std::vector<std::string>& r) {
     std::string out;
     for (size_t i = 0; i < r.size(); ++i) {
@@ -214,10 +376,12 @@ std::string FormatSummary(const ModelSummary& s) {
   for (const auto& r : rows) out += line(r);
   out += rule + "\n" + line(total);
   if (s.total_params > 0)
-    out += fmt::format("{} parameters ({} zero weights), {} MACs/sample, {} multipliers, {} BOPs\n"
+    out += fmt::format("{} parameters ({} zero weights), {} MACs/sample (non-zero weights), {} multipliers "
+                       "(at the reuse factors{}), {} BOPs\n"
                        "per sample: {} products need a multiplier, {} are XNOR, {} add/subtract only "
                        "(zero weights skipped)\n",
-                       s.total_params, s.total_zero_weights, s.total_macs, s.total_multipliers, Count(s.total_bops),
+                       s.total_params, s.total_zero_weights, s.total_macs, s.total_multipliers,
+                       pf ? " and parallelization factors" : "", Count(s.total_bops),
                        s.total_mult_ops, s.total_xnor_ops, s.total_add_ops);
   return out;
 }

@@ -204,3 +204,30 @@ TEST(HlsCnnBackend, DepthwiseWithBinaryWeightsIsAClearError) {
   EXPECT_NE(st.message().find("layer 'conv'"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("depthwise"), std::string::npos) << st.message();
 }
+
+TEST(HlsCnnBackend, ChannelsFirstFlattenBothIoTypes) {
+  // x [3, 4, 2] channels-last -> Flatten in channels-first order -> output
+  ir::Graph g;
+  g.name = "cf_flatten";
+  ir::Layer in;
+  in.name = in.output = "x";
+  in.kind = ir::LayerKind::Input;
+  g.layers.push_back(in);
+  Tensor(g, "x", {3, 4, 2}, FixedType(10, 3));
+  g.inputs = {"x"};
+  ir::Layer f;
+  f.name = f.output = "flatten";
+  f.kind = ir::LayerKind::Reshape;
+  f.flatten_channels_first = true;
+  f.inputs = {"x"};
+  g.layers.push_back(f);
+  Tensor(g, "flatten", {24}, FixedType(8, 2, true, Quant::RND, Overflow::SAT));
+  g.outputs = {"flatten"};
+  std::mt19937 rng(9);
+  NDArray x;
+  x.shape = {30, 3, 4, 2};
+  std::normal_distribution<double> d(0, 2);
+  for (int i = 0; i < 30 * 24; ++i) x.data.push_back(static_cast<float>(d(rng)));
+  ExpectCsimMatchesEmulator(g, x, "cf_flatten_par", ir::IOType::Parallel);
+  ExpectCsimMatchesEmulator(g, x, "cf_flatten_str", ir::IOType::Stream);
+}

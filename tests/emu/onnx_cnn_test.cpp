@@ -15,6 +15,7 @@
 
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "hlsforge/passes/pass.h"
 
 namespace hlsforge::emu {
 namespace {
@@ -330,6 +331,70 @@ TEST(OnnxCnn, GroupConvOtherThanDepthwiseFails) {
   ASSERT_FALSE(g.ok());
   EXPECT_NE(g.status().message().find("grouped"), std::string::npos) << g.status().message();
   EXPECT_NE(g.status().message().find("group convolution"), std::string::npos) << g.status().message();
+}
+
+}  // namespace
+}  // namespace hlsforge::emu
+
+namespace hlsforge::emu {
+namespace {
+
+// PyTorch pattern: Conv (NCHW) -> Flatten -> Gemm, and Conv -> Flatten as the
+// model output. The Flatten keeps ONNX's channels-first element order; the
+// fold_flatten_order pass moves that permutation into the Gemm weights.
+TEST(OnnxCnn, ChannelsFirstFlattenIntoGemmAndAsOutput) {
+  const int64_t C = 2, H = 4, W = 3, CO = 3, K = 2, N = 5;
+  for (bool gemm : {true, false}) {
+    SCOPED_TRACE(gemm ? "flatten -> gemm" : "flatten as output");
+    OnnxBuilder b({1, C, H, W});
+    const auto w = Grid(CO * C * K * K, 11);
+    const auto bias = Grid(CO, 12);
+    b.Init("W", {CO, C, K, K}, w);
+    b.Init("B", {CO}, bias);
+    b.Node("Conv", "conv", {"x", "W", "B"}, "c");
+    b.Node("Flatten", "flatten", {"c"}, "f");
+    const int64_t oh = H - K + 1, ow = W - K + 1, nf = CO * oh * ow;
+    const auto gw = Grid(N * nf, 13);
+    const auto gb = Grid(N, 14);
+    if (gemm) {
+      b.Init("GW", {N, nf}, gw);
+      b.Init("GB", {N}, gb);
+      OnnxBuilder::Int(b.Node("Gemm", "fc", {"f", "GW", "GB"}, "y"), "transB", 1);
+    }
+    auto g = b.Load(gemm ? "y" : "f", gemm ? "cf_gemm.onnx" : "cf_flat.onnx");
+    ASSERT_TRUE(g.ok()) << g.status().message();
+    EXPECT_TRUE(g->input_channels_first);
+    const ir::Layer* fl = g->FindLayer("flatten");
+    ASSERT_NE(fl, nullptr);
+    EXPECT_TRUE(fl->flatten_channels_first);
+    // Reference: ONNX semantics on NCHW data.
+    T4 x = Input(C, H, W, 15);
+    int64_t rh, rw;
+    const auto conv = RefConv(x, w, CO, K, K, bias, 1, 1, {0, 0, 0, 0}, 1, rh, rw);  // NCHW order = flatten order
+    std::vector<double> ref = conv;
+    if (gemm) {
+      ref.assign(N, 0.0);
+      for (int64_t j = 0; j < N; ++j) {
+        ref[j] = gb[j];
+        for (int64_t i = 0; i < nf; ++i) ref[j] += conv[i] * gw[j * nf + i];
+      }
+    }
+    auto y = Predict(*g, ToIr(x), Options{.float_mode = true});
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    ExpectNear(y->data, ref);
+    // After the default pipeline: folded into the Gemm (or kept when it is the output).
+    ASSERT_TRUE(passes::RunPipeline(*g, passes::DefaultPipeline()).ok());
+    bool still = false;
+    for (const auto& l : g->layers) still = still || l.flatten_channels_first;
+    EXPECT_EQ(still, !gemm);
+    auto y2 = Predict(*g, ToIr(x), Options{.float_mode = true});
+    ASSERT_TRUE(y2.ok()) << y2.status().message();
+    ExpectNear(y2->data, ref);
+    // Bit-exact path with wide types equals the float result on this grid.
+    auto y3 = Predict(*g, ToIr(x));
+    ASSERT_TRUE(y3.ok()) << y3.status().message();
+    for (size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(y3->data[i], ref[i], 0.05) << i;
+  }
 }
 
 }  // namespace

@@ -12,10 +12,15 @@
 //    param representable in its type: power-of-two quantizer scales), printed
 //    for the others; final outputs' max-abs error vs output_float_* printed
 //    next to hls4ml's (output_hls4ml_*), ours asserted <= hls4ml's.
+//    qkeras_jettagging and TFC_2W2A (all scales powers of two): every layer up
+//    to the last quantizer must be exact -- for TFC_2W2A the BatchNormalization
+//    + 2-bit Quant blocks are ternary Thresholds (binary_threshold) -- on the
+//    golden inputs and on the 10,000 MNIST test images.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "hlsforge/emu/emulator.h"
@@ -227,6 +232,8 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
     }
   }
   EXPECT_GT(asserted, 1) << model << ": no exact layer was checked";
+  if (model != "bnn_model_fc_1layer")  // every scale a power of two: nothing may be inexact
+    EXPECT_EQ(asserted, last_q + 1) << model << ": some layer up to the last quantizer is not exact";
 
   // Final outputs, original (off-grid) inputs, vs the QONNX float reference.
   for (const std::string set : {"normal", "uniform4"}) {
@@ -256,6 +263,72 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
 
 INSTANTIATE_TEST_SUITE_P(Models, QonnxAcceptance,
                          ::testing::Values("qkeras_jettagging", "TFC_2W2A", "bnn_model_fc_1layer"));
+
+// TFC_2W2A without a config: each BatchNormalization + 2-bit narrow Quant
+// (and the input's x*2-1 + Quant) is a ternary Threshold, and every traced
+// tensor up to the last quantizer equals the float-mode trace exactly on the
+// 10,000 MNIST test images (pixels / 255 on the input grid, as the firmware's
+// input_t assignment; 2x-1 stays >= 0.002 away from the +-0.5 ties there, so
+// the raw images give the same decisions).
+TEST(Tfc2W2A, EveryTensorUpToLastQuantizerExactOnMnist) {
+  ir::Graph g = MustLoad(kGolden + "TFC_2W2A/model_clean.onnx");
+  int last_q = -1, thresholds = 0;
+  for (size_t i = 0; i < g.layers.size(); ++i) {
+    const ir::Layer& l = g.layers[i];
+    if (l.quant || l.kind == ir::LayerKind::Threshold) last_q = static_cast<int>(i);
+    thresholds += l.kind == ir::LayerKind::Threshold && l.param("threshold_hi") != nullptr;
+    EXPECT_NE(l.kind, ir::LayerKind::Quantize) << l.name << ": Quant left unfolded";
+  }
+  EXPECT_EQ(thresholds, 4);  // input Quant_4 and the three BN + Quant blocks
+  ASSERT_GE(last_q, 0);
+  auto images = ReadIdxImages(kShared + "/data/mnist/t10k-images-idx3-ubyte.gz");
+  ASSERT_TRUE(images.ok()) << images.status().message();
+  ASSERT_EQ(images->rows(), 10000);
+  Options fo;
+  fo.float_mode = true;
+  std::map<std::string, int64_t> diff, count;
+  const int64_t chunk = 2000;  // traces of 10,000 rows at once would need ~300 MB
+  for (int64_t r0 = 0; r0 < images->rows(); r0 += chunk) {
+    NDArray x;
+    x.shape = {chunk, 28, 28, 1};
+    x.data.assign(images->data.begin() + r0 * 784, images->data.begin() + (r0 + chunk) * 784);
+    const NDArray xg = OnInputGrid(g, x);
+    auto tb = Trace(g, xg);
+    auto tf = Trace(g, xg, fo);
+    ASSERT_TRUE(tb.ok()) << tb.status().message();
+    ASSERT_TRUE(tf.ok()) << tf.status().message();
+    for (int i = 0; i <= last_q; ++i) {
+      const ir::Layer& l = g.layers[static_cast<size_t>(i)];
+      const NDArray& b = tb->at(l.name);
+      const NDArray& f = tf->at(l.name);
+      ASSERT_EQ(b.data.size(), f.data.size()) << l.name;
+      for (size_t k = 0; k < b.data.size(); ++k) diff[l.name] += b.data[k] != f.data[k];
+      count[l.name] += static_cast<int64_t>(b.data.size());
+    }
+  }
+  for (int i = 0; i <= last_q; ++i) {
+    const std::string& name = g.layers[static_cast<size_t>(i)].name;
+    std::printf("[tfc2w2a-mnist] layer %-10s %-10s %lld / %lld values differ from float\n", name.c_str(),
+                ir::ToString(g.layers[static_cast<size_t>(i)].kind), static_cast<long long>(diff[name]),
+                static_cast<long long>(count[name]));
+    EXPECT_EQ(diff[name], 0) << "TFC_2W2A layer " << name << " on MNIST";
+  }
+}
+
+// With hls4ml's own config (golden hls4ml_config_input.yml: the BN scale and
+// bias typed fixed<16,6>, the Model default), the BatchNormalizations stay
+// ScaleShifts as in hls4ml, whose C simulation the golden vectors are.
+TEST(Tfc2W2A, Hls4mlConfigKeepsBatchNormScaleShifts) {
+  const std::string dir = kGolden + "TFC_2W2A/";
+  ir::Graph g = MustLoad(dir + "model_clean.onnx", dir + "hls4ml_config_input.yml");
+  int scale_shifts = 0, ternary_thresholds = 0;
+  for (const auto& l : g.layers) {
+    scale_shifts += l.kind == ir::LayerKind::ScaleShift && l.name.rfind("BatchNormalization", 0) == 0;
+    ternary_thresholds += l.kind == ir::LayerKind::Threshold;
+  }
+  EXPECT_EQ(scale_shifts, 3);
+  EXPECT_EQ(ternary_thresholds, 0);
+}
 
 // ---- alias_param: constants merged into a Dense name their param -----------
 

@@ -1,6 +1,9 @@
 // Tests of the hls4ml-layout YAML config (src/ir/config.cpp).
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
 #include <fstream>
 
 #include "hlsforge/ir/config.h"
@@ -259,4 +262,200 @@ TEST(Config, GoldenInputConfigsParse) {
       EXPECT_TRUE(c.ok()) << c.status().message();
     }
   }
+}
+
+// ---- ParallelizationFactor (conv/pooling, issue 6) ---------------------------------
+
+namespace {
+
+// Input [8,8,1] -> Conv_0 (3x3, 1 -> 2, same) -> Conv_1 (1x1, 2 -> 2) -> pool_0 (2x2 max)
+// -> Flatten_0 -> Dense_0 (32 -> 3)
+Graph ConvGraph() {
+  Graph g;
+  g.name = "cnn";
+  g.source_path = "cnn.onnx";
+  g.inputs = {"x"};
+  g.outputs = {"d"};
+  for (auto [n, s] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
+           {"x", {8, 8, 1}}, {"c0", {8, 8, 2}}, {"c1", {8, 8, 2}}, {"p", {4, 4, 2}}, {"f", {32}}, {"d", {3}}})
+    g.tensors[n] = Tensor{n, s, std::nullopt};
+  Layer in;
+  in.name = "x";
+  in.kind = LayerKind::Input;
+  in.output = "x";
+  auto conv = [](const std::string& name, const std::string& from, const std::string& to, int64_t k, int64_t ci,
+                 int64_t co) {
+    Layer c;
+    c.name = name;
+    c.kind = LayerKind::Conv;
+    c.inputs = {from};
+    c.output = to;
+    c.conv = ConvAttrs{};
+    c.conv->kernel_h = c.conv->kernel_w = k;
+    c.conv->pad_top = c.conv->pad_left = c.conv->pad_bottom = c.conv->pad_right = k / 2;
+    c.params["weight"] = Param{{k, k, ci, co}, std::vector<double>(static_cast<size_t>(k * k * ci * co), 0.5),
+                               std::nullopt, false};
+    c.params["bias"] = Param{{co}, std::vector<double>(static_cast<size_t>(co), 0.0), std::nullopt, false};
+    return c;
+  };
+  Layer pool;
+  pool.name = "pool_0";
+  pool.kind = LayerKind::Pooling;
+  pool.inputs = {"c1"};
+  pool.output = "p";
+  pool.pool = PoolAttrs{};
+  pool.pool->pool_h = pool.pool->pool_w = pool.pool->stride_h = pool.pool->stride_w = 2;
+  Layer flat;
+  flat.name = "Flatten_0";
+  flat.kind = LayerKind::Reshape;
+  flat.inputs = {"p"};
+  flat.output = "f";
+  Layer d;
+  d.name = "Dense_0";
+  d.kind = LayerKind::Dense;
+  d.inputs = {"f"};
+  d.output = "d";
+  d.params["weight"] = Param{{32, 3}, std::vector<double>(96, 0.25), std::nullopt, false};
+  g.layers = {in, conv("Conv_0", "x", "c0", 3, 1, 2), conv("Conv_1", "c0", "c1", 1, 2, 2), pool, flat, d};
+  return g;
+}
+
+}  // namespace
+
+TEST(ConfigParallelizationFactor, DefaultIsOne) {
+  Graph g = ConvGraph();
+  ASSERT_TRUE(ApplyConfig(DefaultConfig(), g).ok());
+  for (const Layer& l : g.layers) EXPECT_EQ(l.config.parallelization_factor, 1) << l.name;
+}
+
+TEST(ConfigParallelizationFactor, PrecedenceNameOverTypeOverModel) {
+  Graph g = ConvGraph();
+  Status st = Apply(R"(
+Model:
+  Precision: fixed<16,6>
+  ReuseFactor: 1
+  ParallelizationFactor: 2
+LayerType:
+  Conv2D:
+    ParallelizationFactor: 4
+LayerName:
+  Conv_0:
+    ParallelizationFactor: 16
+    ReuseFactor: 3
+)", g);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(g.FindLayer("Conv_0")->config.parallelization_factor, 16);  // LayerName
+  EXPECT_EQ(g.FindLayer("Conv_0")->config.reuse_factor, 3);
+  EXPECT_EQ(g.FindLayer("Conv_1")->config.parallelization_factor, 4);   // LayerType Conv2D
+  EXPECT_EQ(g.FindLayer("pool_0")->config.parallelization_factor, 2);   // Model
+  // a LayerType entry of the pooling classes applies to pooling layers only
+  Graph g2 = ConvGraph();
+  ASSERT_TRUE(Apply("LayerType:\n  MaxPooling2D: {ParallelizationFactor: 8}\n", g2).ok());
+  EXPECT_EQ(g2.FindLayer("pool_0")->config.parallelization_factor, 8);
+  EXPECT_EQ(g2.FindLayer("Conv_0")->config.parallelization_factor, 1);
+}
+
+TEST(Config, WindowLayersAnswerToTheClassOfTheirRank) {
+  Graph g = ConvGraph();
+  EXPECT_EQ(HlsClassNames(*g.FindLayer("Conv_0")).front(), "Conv2D");
+  EXPECT_EQ(HlsClassNames(*g.FindLayer("pool_0")).front(), "Pooling2D");
+  Layer c1 = *g.FindLayer("Conv_0");
+  c1.conv->rank = 1;
+  EXPECT_EQ(HlsClassNames(c1).front(), "Conv1D");
+  c1.conv->depthwise = true;
+  EXPECT_EQ(HlsClassNames(c1).front(), "DepthwiseConv1D");
+  // LayerType Conv1D does not reach a 2-D conv
+  ASSERT_TRUE(Apply("LayerType:\n  Conv1D: {ReuseFactor: 3}\n  Conv2D: {ReuseFactor: 2}\n", g).ok());
+  EXPECT_EQ(g.FindLayer("Conv_0")->config.reuse_factor, 2);
+}
+
+TEST(ConfigParallelizationFactor, InHLSConfigBlockOfAWrittenConfig) {
+  Graph g = ConvGraph();
+  Status st = Apply("IOType: io_parallel\nHLSConfig:\n  LayerName:\n    Conv_1:\n      ParallelizationFactor: 64\n", g);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(g.FindLayer("Conv_1")->config.parallelization_factor, 64);
+}
+
+TEST(ConfigErrors, BadParallelizationFactorNamesFileAndKey) {
+  for (const char* v : {"0", "-2", "abc", "2.5", "''"}) {
+    for (const auto& [yaml, key] : std::vector<std::pair<std::string, std::string>>{
+             {std::string("LayerName:\n  Conv_0:\n    ParallelizationFactor: ") + v + "\n",
+              "LayerName.Conv_0.ParallelizationFactor"},
+             {std::string("LayerType:\n  Conv2D:\n    ParallelizationFactor: ") + v + "\n",
+              "LayerType.Conv2D.ParallelizationFactor"},
+             {std::string("Model:\n  ParallelizationFactor: ") + v + "\n", "Model.ParallelizationFactor"}}) {
+      auto r = ParseConfig(yaml, "pf.yml");
+      ASSERT_FALSE(r.ok()) << yaml;
+      const std::string m = r.status().message();
+      EXPECT_NE(m.find("pf.yml"), std::string::npos) << m;
+      EXPECT_NE(m.find(key), std::string::npos) << m;
+    }
+  }
+  // a map instead of a number
+  auto r = ParseConfig("LayerName: {Conv_0: {ParallelizationFactor: {a: 1}}}\n", "pf.yml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("LayerName.Conv_0.ParallelizationFactor"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(ConfigParallelizationFactor, GenerateConfigWritesItForConvAndPoolingOnly) {
+  Graph g = ConvGraph();
+  ASSERT_TRUE(Apply("LayerName:\n  Conv_0: {ParallelizationFactor: 4}\n  pool_0: {ParallelizationFactor: 2}\n", g).ok());
+  // name: every Conv/Pooling layer has the key with its value, no other layer has it
+  auto text = GenerateConfig(g, "name");
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  YAML::Node root = YAML::Load(*text);
+  EXPECT_EQ(root["LayerName"]["Conv_0"]["ParallelizationFactor"].as<int>(), 4) << *text;
+  EXPECT_EQ(root["LayerName"]["Conv_1"]["ParallelizationFactor"].as<int>(), 1) << *text;
+  EXPECT_EQ(root["LayerName"]["pool_0"]["ParallelizationFactor"].as<int>(), 2) << *text;
+  EXPECT_FALSE(root["LayerName"]["Dense_0"]["ParallelizationFactor"]) << *text;
+  EXPECT_FALSE(root["LayerName"]["Flatten_0"]["ParallelizationFactor"]) << *text;
+  EXPECT_EQ(root["LayerName"]["Conv_0"]["Strategy"].as<std::string>(), "Latency") << *text;
+  EXPECT_FALSE(root["LayerName"]["pool_0"]["Strategy"]) << *text;
+  EXPECT_EQ(root["Model"]["ParallelizationFactor"].as<int>(), 1) << *text;  // most common among conv/pool
+  // round trip
+  Graph g2 = ConvGraph();
+  ASSERT_TRUE(Apply(*text, g2).ok()) << *text;
+  for (size_t i = 0; i < g.layers.size(); ++i)
+    EXPECT_EQ(g2.layers[i].config.parallelization_factor, g.layers[i].config.parallelization_factor)
+        << g.layers[i].name;
+  // type: the class entries carry it
+  auto typed = GenerateConfig(g, "type");
+  ASSERT_TRUE(typed.ok());
+  YAML::Node t = YAML::Load(*typed);
+  // (one entry per class, from its first layer: Conv_0)
+  EXPECT_EQ(t["LayerType"]["Conv2D"]["ParallelizationFactor"].as<int>(), 4) << *typed;
+  EXPECT_EQ(t["LayerType"]["Pooling2D"]["ParallelizationFactor"].as<int>(), 2) << *typed;
+  EXPECT_FALSE(t["LayerType"]["Conv1D"]) << *typed;
+  EXPECT_FALSE(t["LayerType"]["Dense"]["ParallelizationFactor"]) << *typed;
+  Graph g3 = ConvGraph();
+  EXPECT_TRUE(Apply(*typed, g3).ok()) << *typed;
+  // a model without conv/pooling layers: the key is never written
+  for (const char* gran : {"model", "type", "name"}) {
+    auto dense = GenerateConfig(SmallGraph(), gran);
+    ASSERT_TRUE(dense.ok());
+    EXPECT_EQ(dense->find("ParallelizationFactor"), std::string::npos) << *dense;
+  }
+}
+
+TEST(ConfigParallelizationFactor, GoldenConvConfigsParseAndCliWritesIt) {
+  for (const char* m : {"conv1d_small_keras", "conv2d_small_keras"}) {
+    for (const char* f : {"hls4ml_config_input.yml", "hls4ml_config_written.yml"}) {
+      const std::string path = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/" + m + "/" + f;
+      auto c = LoadConfig(path);
+      EXPECT_TRUE(c.ok()) << c.status().message();
+    }
+  }
+  // `hlsforge config --granularity name` on the real CNN: its Conv layer gets the key.
+  const std::string cmd = std::string(HLSFORGE_BINARY) + " config " + HLSFORGE_SHARED_DIR +
+                          "/models/onnx/conv2d_small_keras.onnx --granularity name 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  ASSERT_EQ(pclose(p), 0) << out;
+  YAML::Node root = YAML::Load(out);
+  EXPECT_EQ(root["LayerName"]["Conv_0"]["ParallelizationFactor"].as<int>(), 1) << out;
+  EXPECT_FALSE(root["LayerName"]["MatMul_0"]["ParallelizationFactor"]) << out;
 }

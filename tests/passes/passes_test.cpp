@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "hlsforge/emu/emulator.h"
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
 
@@ -404,4 +405,325 @@ TEST(BinaryThreshold, DenseBiasMovesIntoThreshold) {
   ASSERT_EQ(g.layers.size(), 3u);
   EXPECT_EQ(g.layers[1].param("bias"), nullptr);
   EXPECT_EQ(g.layers[2].params.at("threshold").values, (std::vector<double>{-2, -2, 1, 0}));
+}
+
+// ---- BN + ternary QONNX Quant (2-bit narrow signed, scale 1) -> Threshold ----
+
+namespace {
+
+Layer TernaryQuant(const std::string& name, const std::string& mode) {
+  Layer q = QuantL(name, 1.0, 2, true, true);
+  q.quant->rounding_mode = mode;
+  return q;
+}
+
+/// QONNX spec of the 2-bit narrow quantizer on an exactly known y (the
+/// rounding written out per mode; an independent statement of the tie rules).
+int SpecTernary(double y, const std::string& mode) {
+  double r;
+  const double fl = std::floor(y), frac = y - fl;
+  if (mode == "ROUND") r = frac > 0.5 ? fl + 1 : frac < 0.5 ? fl : (std::fmod(fl, 2.0) == 0 ? fl : fl + 1);
+  else if (mode == "HALF_UP") r = frac == 0.5 ? (y > 0 ? fl + 1 : fl) : std::round(y);
+  else if (mode == "HALF_DOWN") r = frac == 0.5 ? (y > 0 ? fl : fl + 1) : std::round(y);
+  else if (mode == "ROUND_TO_ZERO" || mode == "DOWN") r = std::trunc(y);
+  else if (mode == "CEIL") r = std::ceil(y);
+  else if (mode == "FLOOR") r = fl;
+  else r = y > 0 ? std::ceil(y) : std::floor(y);  // UP: away from zero
+  return static_cast<int>(std::clamp(r, -1.0, 1.0));
+}
+
+/// One row per input word of `in`, the same word in every channel.
+NDArray AllWords(const FixedType& in, int64_t channels) {
+  NDArray x;
+  const int64_t n = in.max_word() - in.min_word() + 1;
+  x.shape = {n, channels};
+  for (int64_t w = in.min_word(); w <= in.max_word(); ++w)
+    for (int64_t c = 0; c < channels; ++c) x.data.push_back(in.ToDouble(w));
+  return x;
+}
+
+/// BN (per-channel s, b) + ternary Quant on input type `in`; thresholds
+/// checked on every input word against (1) float mode of the graph before the
+/// pass, (2) float mode after it, (3) the QONNX spec where y is exact.
+void CheckTernaryQuant(const std::string& mode, const FixedType& in, std::vector<double> s, std::vector<double> bb,
+                       int exact_channels) {
+  const int64_t C = static_cast<int64_t>(s.size());
+  Builder b(C, in);
+  b.Add(ScaleShift("bn", s, bb), C);
+  b.Add(TernaryQuant("q", mode), C);
+  Graph g = b.Done();
+  Graph raw = g;
+  ASSERT_TRUE(RunP(raw, {"infer_precision"}).ok());
+  ASSERT_TRUE(RunP(g, {"binary_threshold", "fold_quantizers", "infer_precision"}).ok());
+  ASSERT_EQ(g.layers.size(), 2u) << mode;
+  const Layer& t = g.layers[1];
+  ASSERT_EQ(t.kind, LayerKind::Threshold) << mode;
+  EXPECT_EQ(t.name, "q");
+  EXPECT_EQ(TypeOf(g, "q", "result"), "ap_int<2>");
+  ASSERT_TRUE(t.quant && t.float_affine);
+  const Param& hi = t.params.at("threshold_hi");
+  const Param& lo = t.params.at("threshold_lo");
+  ASSERT_TRUE(hi.type && lo.type);
+  for (size_t c = 0; c < hi.size(); ++c) {  // on the input grid, representable in their type
+    EXPECT_EQ(hi.type->ToDouble(hi.type->Quantize(hi.values[c])), hi.values[c]);
+    EXPECT_EQ(lo.type->ToDouble(lo.type->Quantize(lo.values[c])), lo.values[c]);
+    EXPECT_EQ(std::fmod(hi.values[c], in.step()), 0.0);
+  }
+  const NDArray x = AllWords(in, C);
+  emu::Options fo;
+  fo.float_mode = true;
+  auto want = emu::Predict(raw, x, fo);
+  auto got_f = emu::Predict(g, x, fo);
+  auto got = emu::Predict(g, x);
+  ASSERT_TRUE(want.ok() && got_f.ok() && got.ok()) << mode;
+  int64_t bad = 0, bad_f = 0, bad_spec = 0, ones = 0, zeros = 0, minus = 0;
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    bad += got->data[i] != want->data[i];
+    bad_f += got_f->data[i] != want->data[i];
+    ones += got->data[i] == 1;
+    zeros += got->data[i] == 0;
+    minus += got->data[i] == -1;
+    const size_t c = i % static_cast<size_t>(C);
+    if (static_cast<int>(c) < exact_channels)
+      bad_spec += got->data[i] != SpecTernary(x.data[i] * s[c] + bb[c], mode);
+  }
+  EXPECT_EQ(bad, 0) << mode << ": bit-exact Threshold differs from float BN + Quant";
+  EXPECT_EQ(bad_f, 0) << mode << ": float mode changed by the pass";
+  EXPECT_EQ(bad_spec, 0) << mode << ": differs from the QONNX spec on exact channels";
+  EXPECT_GT(ones, 0);
+  EXPECT_GT(zeros, 0);
+  EXPECT_GT(minus, 0);
+}
+
+const std::vector<std::string> kModes = {"ROUND", "HALF_UP", "HALF_DOWN", "ROUND_TO_ZERO", "DOWN",
+                                         "CEIL",  "FLOOR",   "UP"};
+
+}  // namespace
+
+TEST(BinaryThreshold, TernaryQuantEveryRoundingModeExactOnTheWholeGrid) {
+  // Channels 0..4: dyadic s, b (y exact in double; ties at +-0.5, +-1, 0 on
+  // the grid of fixed<8,3>); the rest random (compared with float mode only).
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> sd(0.05, 3.0), bd(-3.0, 3.0);
+  std::vector<double> s = {1.0, 0.5, 2.0, 0.25, 1.0}, bb = {0.0, -0.25, 0.5, 0.125, -0.5};
+  for (int c = 0; c < 11; ++c) {
+    s.push_back(sd(rng));
+    bb.push_back(bd(rng));
+  }
+  for (const std::string& mode : kModes) {
+    SCOPED_TRACE(mode);
+    CheckTernaryQuant(mode, FixedType(8, 3), s, bb, 5);
+    CheckTernaryQuant(mode, FixedType(6, 4, false), s, bb, 5);   // unsigned input: thresholds need a sign
+    CheckTernaryQuant(mode, FixedType(16, 9), s, bb, 5);         // 65,536 words, binary search
+  }
+}
+
+TEST(BinaryThreshold, TernaryQuantTieExamples) {
+  // y = x on fixed<8,3>: ROUND sends +-0.5 to 0, HALF_UP to +-1.
+  Builder b(1, FixedType(8, 3));
+  b.Add(ScaleShift("bn", {1.0}, {0.0}), 1);
+  b.Add(TernaryQuant("q", "ROUND"), 1);
+  Graph g = b.Done();
+  ASSERT_TRUE(RunP(g, {"binary_threshold", "infer_precision"}).ok());
+  ASSERT_EQ(g.layers[1].kind, LayerKind::Threshold);
+  EXPECT_EQ(g.layers[1].params.at("threshold_hi").values, std::vector<double>{0.5});    // +1 iff x > 0.5
+  EXPECT_EQ(g.layers[1].params.at("threshold_lo").values, std::vector<double>{-0.53125});  // -1 iff x < -0.5 (step 2^-5)
+  Builder b2(1, FixedType(8, 3));
+  b2.Add(ScaleShift("bn", {1.0}, {0.0}), 1);
+  b2.Add(TernaryQuant("q", "HALF_UP"), 1);
+  Graph g2 = b2.Done();
+  ASSERT_TRUE(RunP(g2, {"binary_threshold", "infer_precision"}).ok());
+  EXPECT_EQ(g2.layers[1].params.at("threshold_hi").values, std::vector<double>{0.46875});  // +1 iff x >= 0.5
+  EXPECT_EQ(g2.layers[1].params.at("threshold_lo").values, std::vector<double>{-0.5});   // -1 iff x <= -0.5
+}
+
+TEST(BinaryThreshold, TernaryQuantPerChannelOfAnImage) {
+  // [2, 2, 3] channels-last tensor, BN params per channel (3): 3 threshold pairs, c = i % 3.
+  Builder b(12, FixedType(8, 3));
+  b.Add(ScaleShift("bn", {1.0, 0.5, 3.0}, {0.0, 0.25, -1.0}), 12);
+  b.Add(TernaryQuant("q", "ROUND"), 12);
+  Graph g = b.Done();
+  Graph raw = g;
+  ASSERT_TRUE(RunP(raw, {"infer_precision"}).ok());
+  ASSERT_TRUE(RunP(g, {"binary_threshold", "infer_precision"}).ok());
+  ASSERT_EQ(g.layers[1].kind, LayerKind::Threshold);
+  EXPECT_EQ(g.layers[1].params.at("threshold_hi").size(), 3u);
+  const NDArray x = AllWords(FixedType(8, 3), 12);
+  emu::Options fo;
+  fo.float_mode = true;
+  auto want = emu::Predict(raw, x, fo);
+  auto got = emu::Predict(g, x);
+  ASSERT_TRUE(want.ok() && got.ok());
+  EXPECT_EQ(got->data, want->data);
+}
+
+TEST(BinaryThreshold, TernaryQuantLeftAloneWhenNotExactlyTernaryOrTypesExplicit) {
+  auto rewritten = [](Layer q, bool explicit_types) {
+    Builder b(2, FixedType(8, 3));
+    Layer ss = ScaleShift("bn", {1.0, 2.0}, {0.0, 0.5});
+    if (explicit_types) {  // hls4ml's config: BN scale/bias typed (the golden TFC_2W2A vectors)
+      ss.config.precision["scale"] = T(FixedType(16, 6));
+      ss.config.precision["bias"] = T(FixedType(16, 6));
+    }
+    b.Add(ss, 2);
+    b.Add(q, 2);
+    Graph g = b.Done();
+    EXPECT_TRUE(RunP(g, {"binary_threshold"}).ok());
+    return g.layers.size() == 2 && g.layers[1].kind == LayerKind::Threshold;
+  };
+  EXPECT_TRUE(rewritten(TernaryQuant("q", "ROUND"), false));
+  EXPECT_FALSE(rewritten(TernaryQuant("q", "ROUND"), true));
+  Layer half = TernaryQuant("q", "ROUND");
+  half.quant->scale = {0.5};  // values +-0.5: not the Threshold's +-1
+  EXPECT_FALSE(rewritten(half, false));
+  Layer wide = TernaryQuant("q", "ROUND");
+  wide.quant->bit_width = 3;
+  EXPECT_FALSE(rewritten(wide, false));
+  EXPECT_FALSE(rewritten(QuantL("q", 1.0, 2, true, false), false));  // {-2..1}
+  Layer zp = TernaryQuant("q", "ROUND");
+  zp.quant->zero_point = {1.0};
+  EXPECT_FALSE(rewritten(zp, false));
+  // explicit result type on the BN: its rounding comes first, keep it
+  Builder b(2, FixedType(8, 3));
+  Layer ss = ScaleShift("bn", {1.0, 2.0}, {0.0, 0.5});
+  ss.config.precision["result"] = T(FixedType(8, 3));
+  b.Add(ss, 2);
+  b.Add(TernaryQuant("q", "ROUND"), 2);
+  Graph g = b.Done();
+  ASSERT_TRUE(RunP(g, {"binary_threshold"}).ok());
+  EXPECT_EQ(g.layers.size(), 3u);
+}
+
+TEST(BinaryThreshold, TernaryQuantNegativeBnScaleNegatesDenseColumns) {
+  // Dense (ternary weights from a quantizer) -> BN with a negative gamma -> ternary Quant (TFC_2W2A shape).
+  const FixedType w2(2, 2, true, Quant::RND_CONV, Overflow::SAT_SYM);
+  Builder b(4, FixedType(2, 2, true, Quant::RND_CONV, Overflow::SAT_SYM));
+  Layer d = Dense("MatMul_0", 4, 3, false, 1.0);
+  d.params["weight"].values = {1, -1, 0, 1, 1, -1, 0, 1, 1, -1, 0, 0};
+  d.params["weight"].type = w2;
+  d.params["weight"].type_from_quantizer = true;
+  b.Add(d, 3);
+  b.Add(ScaleShift("bn", {0.7, -1.3, 0.25}, {0.1, -0.35, 0.5}), 3);
+  b.Add(TernaryQuant("q", "ROUND"), 3);
+  Graph g = b.Done();
+  Graph raw = g;
+  ASSERT_TRUE(RunP(raw, {"infer_precision"}).ok());
+  ASSERT_TRUE(RunP(g, {"binary_threshold", "fold_quantizers", "infer_precision"}).ok());
+  ASSERT_EQ(g.layers.size(), 3u);
+  ASSERT_EQ(g.layers[2].kind, LayerKind::Threshold);
+  EXPECT_EQ(g.layers[1].params.at("weight").values[1], 1.0);  // column 1 negated
+  // every input vector of {-1,0,1}^4
+  NDArray x;
+  x.shape = {81, 4};
+  for (int r = 0; r < 81; ++r)
+    for (int k = 0, v = r; k < 4; ++k, v /= 3) x.data.push_back(v % 3 - 1);
+  emu::Options fo;
+  fo.float_mode = true;
+  auto want = emu::Predict(raw, x, fo);
+  auto got_f = emu::Predict(g, x, fo);
+  auto got = emu::Predict(g, x);
+  ASSERT_TRUE(want.ok() && got_f.ok() && got.ok());
+  EXPECT_EQ(got->data, want->data);
+  EXPECT_EQ(got_f->data, want->data);
+}
+
+// The emulator's Threshold kernel restates thresholds on the input grid
+// (int64 compares): exact for thresholds of another format than the input --
+// finer, coarser, wider, unsigned inputs, out-of-range thresholds.
+TEST(BinaryThreshold, KernelThresholdsInOtherFormatsExact) {
+  std::mt19937 rng(5);
+  const std::vector<FixedType> ins = {FixedType(8, 3), FixedType(6, 6, false), FixedType(7, -2), FixedType(9, 12),
+                                      FixedType(4, 4)};
+  const std::vector<FixedType> ts = {FixedType(12, 3), FixedType(5, 6), FixedType(10, -4), FixedType(16, 14),
+                                     FixedType(3, 1, false), FixedType(40, 20)};
+  for (const FixedType& in : ins)
+    for (const FixedType& tt : ts)
+      for (bool ternary : {false, true}) {
+        const int C = 6;
+        std::uniform_int_distribution<int64_t> wd(tt.min_word(), tt.max_word());
+        std::vector<double> hi(C), lo(C);
+        for (int c = 0; c < C; ++c) {
+          hi[c] = tt.ToDouble(wd(rng));
+          lo[c] = tt.ToDouble(wd(rng));
+        }
+        hi[0] = 0;  // a threshold exactly on both grids
+        Builder b(C, in);
+        Layer t;
+        t.name = "thr";
+        t.kind = LayerKind::Threshold;
+        if (ternary) {
+          t.params["threshold_hi"] = Param{{C}, hi, tt, false};
+          t.params["threshold_lo"] = Param{{C}, lo, tt, false};
+        } else {
+          t.params["threshold"] = Param{{C}, hi, tt, false};
+        }
+        b.Add(t, C);
+        Graph g = b.Done();
+        const Status st = RunP(g, {"infer_precision"});
+        ASSERT_TRUE(st.ok()) << st.message();
+        const NDArray x = AllWords(in, C);
+        auto y = emu::Predict(g, x);
+        ASSERT_TRUE(y.ok()) << y.status().message();
+        int64_t bad = 0;
+        for (size_t i = 0; i < x.data.size(); ++i) {
+          const size_t c = i % C;
+          const double v = x.data[i];  // exact doubles: the comparison below is exact
+          const double want = ternary ? (v > hi[c] ? 1 : (v <= lo[c] ? -1 : 0)) : (v >= hi[c] ? 1 : 0);
+          bad += y->data[i] != want;
+        }
+        EXPECT_EQ(bad, 0) << in.ToString() << " vs thresholds " << tt.ToString() << (ternary ? " ternary" : " binary");
+      }
+}
+
+// The emulator's ScaleShift (64-bit and 128-bit paths, every result mode
+// chosen once per kernel) against the exact value x*s + b assigned to the
+// result type by FixedType (fixed_core.h) -- values small enough that the
+// double x*s + b is exact.
+TEST(ScaleShiftKernel, EveryResultModeMatchesFixedCore) {
+  std::mt19937 rng(9);
+  const std::vector<Quant> qs = {Quant::TRN, Quant::TRN_ZERO, Quant::RND, Quant::RND_ZERO,
+                                 Quant::RND_INF, Quant::RND_MIN_INF, Quant::RND_CONV};
+  const std::vector<Overflow> os = {Overflow::WRAP, Overflow::SAT, Overflow::SAT_ZERO, Overflow::SAT_SYM};
+  struct Fmts { FixedType in, sc, bi; int rw, ri; bool rs; };
+  const std::vector<Fmts> cases = {
+      {FixedType(8, 3), FixedType(10, 2), FixedType(12, 4), 6, 3, true},          // 64-bit path
+      {FixedType(6, 6, false), FixedType(8, 1, false), FixedType(5, 2), 4, 2, false},
+      {FixedType(32, 16), FixedType(31, 10), FixedType(8, 4), 9, 5, true},        // 128-bit path (63-bit products)
+      {FixedType(16, 6), FixedType(16, 6), FixedType(16, 6), 2, 2, true},         // TFC_2W2A BN
+  };
+  for (const Fmts& f : cases)
+    for (Quant q : qs)
+      for (Overflow o : os) {
+        const int C = 5;
+        std::uniform_int_distribution<int64_t> small(-300, 300);
+        auto val = [&](const FixedType& t) {
+          int64_t w = small(rng);
+          if (!t.is_signed()) w = std::abs(w);
+          return t.ToDouble(std::clamp(w, t.min_word(), t.max_word()));
+        };
+        std::vector<double> s(C), bb(C);
+        for (int c = 0; c < C; ++c) { s[c] = val(f.sc); bb[c] = val(f.bi); }
+        Builder b(C, f.in);
+        Layer ss = ScaleShift("ss", s, bb);
+        const FixedType rt(f.rw, f.ri, f.rs, q, o);
+        ss.config.precision["scale"] = T(f.sc);
+        ss.config.precision["bias"] = T(f.bi);
+        ss.config.precision["result"] = T(rt);
+        b.Add(ss, C);
+        Graph g = b.Done();
+        const Status st = RunP(g, {"infer_precision"});
+        ASSERT_TRUE(st.ok()) << st.message();
+        NDArray x;
+        x.shape = {400, C};
+        for (int r = 0; r < 400 * C; ++r) x.data.push_back(val(f.in));
+        auto y = emu::Predict(g, x);
+        ASSERT_TRUE(y.ok()) << y.status().message();
+        int64_t bad = 0;
+        for (size_t i = 0; i < x.data.size(); ++i) {
+          const double exact = x.data[i] * s[i % C] + bb[i % C];
+          bad += y->data[i] != rt.ToDouble(rt.Quantize(exact));
+        }
+        EXPECT_EQ(bad, 0) << f.in.ToString() << " * " << f.sc.ToString() << " + " << f.bi.ToString() << " -> "
+                          << rt.ToString();
+      }
 }

@@ -73,6 +73,14 @@ struct QuantParams {
   bool trunc = false;                   ///< QONNX Trunc
 };
 
+/// QONNX rounding of v by QuantParams::rounding_mode (QONNX spec, Quant.md):
+/// ROUND = half to even, ROUND_TO_ZERO/DOWN = toward zero, CEIL, FLOOR,
+/// UP = away from zero, HALF_UP / HALF_DOWN = ties away from / toward zero.
+/// The one definition used by float mode and by the passes that must agree
+/// with it (binary_threshold / infer_precision). Unknown names: ROUND (the
+/// frontends reject them before).
+double QonnxRound(double v, const std::string& mode);
+
 /// Spatial attributes shared by the window layers. 1-D layers (rank 1) use
 /// only the width fields (kernel_h = stride_h = 1, pad_top = pad_bottom = 0);
 /// their tensors are [W, C], 2-D tensors [H, W, C].
@@ -178,11 +186,15 @@ struct Layer {
   /// float mode so that float mode keeps the source model's semantics whatever
   /// the config and passes did. Activation BinaryTanh with a bipolar quant is
   /// a QONNX BipolarQuant: +scale iff x >= 0 (Keras binary_tanh, no quant:
-  /// +1 iff x > 0). Threshold: the bipolar quantizer it replaced, if any.
+  /// +1 iff x > 0). Threshold: the bipolar quantizer it replaced, if any, or
+  /// the ternary QONNX Quant it replaced (bit_width 2, signed, narrow, scale 1,
+  /// zero_point 0; binary_threshold), which float mode applies to the float
+  /// affine's output with its own rounding_mode.
   std::optional<QuantParams> quant;
   /// Threshold layers (binary_threshold): the float computation they replace,
   /// y = act(x * scale[c] + bias[c]) per channel c (act = `activation`, with the
-  /// tie rule of `quant` as above; TernaryTanh: +1 iff > 0.5, -1 iff <= -0.5).
+  /// tie rule of `quant` as above; TernaryTanh: +1 iff > 0.5, -1 iff <= -0.5;
+  /// with a non-bipolar `quant`: that Quant, e.g. ROUND: +1 iff > 0.5, -1 iff < -0.5).
   /// Float mode evaluates this, never the thresholds snapped to the input grid.
   struct FloatAffine {
     std::vector<double> scale, bias;
@@ -192,6 +204,12 @@ struct Layer {
   std::optional<PoolAttrs> pool;     ///< Pooling layers
   std::optional<ResizeAttrs> resize; ///< ZeroPadding, Cropping, UpSampling
   std::optional<MergeAttrs> merge;   ///< Merge layers
+  /// Reshape only: the Flatten of a channels-first model (ONNX from PyTorch):
+  /// the output is the channels-last input [(H,) W, C] read in channels-first
+  /// order, out[c * P + p] = in[p * C + c] with P = H*W pixels. The pass
+  /// fold_flatten_order moves this permutation into the next Dense's weight
+  /// rows when it can (then the flag is cleared).
+  bool flatten_channels_first = false;
   LayerConfig config;
 
   Param* param(const std::string& key);
@@ -204,6 +222,10 @@ class Graph {
   std::string source_path;   ///< file it was read from, for messages
   IOType io_type = IOType::Parallel;
   std::vector<std::string> inputs;   ///< tensor names
+  /// The source model's first input / first output is a channels-first image
+  /// ([C, (H,) W] per sample, ONNX from PyTorch). The IR stays channels-last;
+  /// the CLI accepts inputs and writes outputs in the source layout too.
+  bool input_channels_first = false, output_channels_first = false;
   std::vector<std::string> outputs;  ///< tensor names
 
   std::vector<Layer> layers;               ///< topological order

@@ -47,7 +47,9 @@ PassInfo FuseBatchnormPass();
 /// (QuantToFixed), becomes that layer's result precision.
 PassInfo FoldQuantizersPass();
 /// binary_threshold: ScaleShift (scale > 0), or Dense with bias, followed by
-/// BinaryTanh / bipolar Quantize / TernaryTanh -> Threshold layer.
+/// BinaryTanh / bipolar Quantize / TernaryTanh -> Threshold layer; also an
+/// all-`auto` ScaleShift followed by a ternary QONNX Quant (2-bit narrow
+/// signed, scale 1; thresholds exact vs float mode on the input grid).
 /// Threshold semantics (per channel c, input x on the input type's grid):
 ///   binary  (result ap_uint<1>, XNOR encoding 1 = +1, 0 = -1): x >= threshold[c]
 ///   ternary (result ap_int<2>): +1 if x > threshold_hi[c], -1 if x <= threshold_lo[c], else 0
@@ -57,6 +59,9 @@ PassInfo BinaryThresholdPass();
 /// infer_precision: fills every `auto` precision with hls4ml's rules and sets
 /// every Tensor::type and Param::type (rules: src/passes/infer_precision.cpp).
 PassInfo InferPrecisionPass();
+/// Channels-first Flatten (PyTorch ONNX) read by a Dense: the permutation moves
+/// into the Dense weight rows (src/passes/fold_flatten_order.cpp).
+PassInfo FoldFlattenOrderPass();
 
 /// The fixed-point type a QONNX Quant / QKeras quantizer is exactly equal to,
 /// when there is one: scalar power-of-two scale, zero point 0, integer

@@ -1,17 +1,46 @@
 // Model summary ("hlsforge inspect"): per layer its kind, output shape,
 // precisions, parameter count, zero weights, MACs, multipliers at the reuse
-// factor and BOPs; plus totals.
+// factor and BOPs; plus totals. All counts are per sample (one inference).
 //
 // BOPs (bit operations) of a dense layer with n inputs and m outputs,
 // activation width b_a, weight width b_w and fraction f_p of zero (pruned)
 // weights, as defined in arXiv:2103.05579 (after Baskin et al.):
 //   BOPs = m·n·((1 − f_p)·b_a·b_w + b_a + b_w + log2 n)
-// Multipliers of a dense layer at reuse factor R: ceil(n·m / R) (hls4ml's
-// block factor: each multiplier is reused R times per inference).
+// i.e. per product of the dense n x m: (1 − f_p)·b_a·b_w + b_a + b_w + log2 n,
+// n being the length of the accumulation the product belongs to.
 //
-// Operations of a dense layer per sample, by what the product needs (weights
-// taken as their quantized words, the values the firmware and the emulator
-// use; a zero word costs nothing: pruned weights, ternary zeros):
+// Zero weights (pruned: value exactly 0 as trained, hls4ml's n_zeros) cost
+// nothing: MACs count the products by non-zero weights only, and the
+// multipliers follow hls4ml's multiplier_limit of a dense product of n x m
+// at reuse factor R:  ceil(n·m / R) − floor(n_zeros / R).
+//
+// Per layer kind:
+//  * Dense n -> m: MACs n·m − zeros; multipliers as above; BOPs as above.
+//  * Conv (1-D/2-D) with P output pixels (all output dims but channels):
+//    per pixel the dense product of the kernel window, K = kh·kw·c_in inputs
+//    x c_out outputs (hls4ml's conv "mult" config: n_in = K, n_out = c_out).
+//    Depthwise (weight [kh,kw,c_in,dm]): output channel c·dm+m accumulates
+//    kh·kw products, kh·kw·c_in·dm products per pixel. MACs = P · (non-zero
+//    weights). Padded pixels count like the others (the hardware computes
+//    them). Multipliers, io_parallel: (ceil(W/R) − floor(zeros/R)) · PF, W =
+//    weight count (products per pixel), PF = ParallelizationFactor (output
+//    pixels computed at once, capped at P); io_stream: one pixel at a time
+//    (PF not used). BOPs = P · (BOPs of the per-pixel dense product), with n
+//    = K (depthwise kh·kw), m = c_out (depthwise c_in·dm).
+//  * Pooling: Max no arithmetic (comparisons); Average: per output element
+//    window−1 additions (add-ops) and a division by the cell count, a
+//    multiplication by a constant (mul-ops) unless the count is 2^k (a
+//    shift). No MACs, no BOPs. Global pooling: the window is the input.
+//  * Merge: Add/Subtract/Average one addition per output element (add-ops;
+//    Average's halving is a shift); Multiply one product per element (MACs,
+//    mul-ops, BOPs with n = 1 and b_w = the second input's width;
+//    multipliers: all elements in io_parallel, one pixel's channels in
+//    io_stream); Maximum/Minimum/Concatenate: none.
+//  * ZeroPadding/Cropping/UpSampling/Reshape: data movement only.
+//
+// Operations of a dense or conv layer per sample, by what the product needs
+// (weights taken as their quantized words, the values the firmware and the
+// emulator use; a zero word costs nothing: pruned weights, ternary zeros):
 //  * XNOR: 1-bit (XNOR-encoded ±1) data times 1-bit weights (hls4ml
 //    both_binary: an XNOR gate and a popcount);
 //  * add-only: ±1 / ternary data (1-bit XNOR or 2-bit integer words) or a
@@ -40,14 +69,16 @@ struct LayerSummary {
   /// type in hls4ml config spelling, "auto" when unresolved.
   std::vector<std::pair<std::string, std::string>> precisions;
   int reuse_factor = 1;
+  /// Conv/Pooling: hls4ml ParallelizationFactor (LayerConfig); 0 for layers it does not apply to
+  int parallelization_factor = 0;
   int64_t params = 0;        ///< all values of all params
   int64_t zero_weights = 0;  ///< zeros among the "weight" param (0 if none)
-  int64_t macs = 0;          ///< multiply-accumulates per sample (n·m for Dense)
-  int64_t multipliers = 0;   ///< ceil(macs / reuse_factor), Dense only
-  int64_t mult_ops = 0;      ///< non-zero products needing a multiplier, per sample (Dense, ScaleShift)
-  int64_t xnor_ops = 0;      ///< binary x binary products (XNOR-popcount), per sample (Dense)
-  int64_t add_ops = 0;       ///< products that are a sign/shift only (add/subtract), per sample (Dense, ScaleShift)
-  double bops = 0;           ///< see header comment; 0 when widths are unresolved or not Dense
+  int64_t macs = 0;          ///< multiply-accumulates by non-zero weights per sample (header comment)
+  int64_t multipliers = 0;   ///< multipliers at the reuse factor (and ParallelizationFactor), see above
+  int64_t mult_ops = 0;      ///< non-zero products needing a multiplier, per sample
+  int64_t xnor_ops = 0;      ///< binary x binary products (XNOR-popcount), per sample (Dense, Conv)
+  int64_t add_ops = 0;       ///< sign/shift-only products and additions (pooling, merges), per sample
+  double bops = 0;           ///< see header comment; 0 when widths are unresolved or no products
 };
 
 struct ModelSummary {
@@ -66,6 +97,11 @@ ModelSummary Summarize(const ir::Graph& g);
 
 /// BOPs of one dense layer (formula above).
 double DenseBops(int64_t n_in, int64_t n_out, int b_a, int b_w, double pruned_fraction);
+
+/// hls4ml's multiplier_limit of a dense product of `products` (= n_in·n_out)
+/// with `zeros` zero weights at reuse factor `reuse_factor` (>= 1):
+/// ceil(products / R) − floor(zeros / R), never below 0.
+int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor);
 
 /// A human-readable table of the summary (fixed-width text, for a terminal).
 std::string FormatSummary(const ModelSummary& s);

@@ -380,7 +380,9 @@ struct Gen {
       case LayerKind::Softmax: return Softmax(idx, l);
       case LayerKind::Quantize: return Quantize(idx, l);
       case LayerKind::Threshold: return Threshold(idx, l);
-      case LayerKind::Reshape: return Linear(idx, l, "reshape");
+      case LayerKind::Reshape:
+        if (l.flatten_channels_first) return FlattenChannelsFirst(idx, l);
+        return Linear(idx, l, "reshape");
       case LayerKind::Conv: return Conv(idx, l);
       case LayerKind::Pooling: return Pooling(idx, l);
       case LayerKind::ZeroPadding:
@@ -751,6 +753,18 @@ struct Gen {
     IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
     ActivConfig(idx, l, n.n_elem, "");
     EmitCall(l, n, fmt::format("nnet::linear<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
+  }
+
+  void FlattenChannelsFirst(int idx, const Layer& l) {
+    const FixedType res = TensorType(g, l.output, l, "output");
+    const auto& is = g.tensor(l.inputs.at(0)).shape;
+    if (is.size() < 2 || is.back() <= 0) Fail(fmt::format("{}: a channels-first flatten needs an image input", LayerWhere(l)));
+    IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+    const int64_t c = is.back();
+    params << Comment(l) << "\n";
+    params << fmt::format("struct config{} : nnet::flatten_config {{\n    static const unsigned n_pixels = {}, n_chan = {};\n}};\n\n",
+                          idx, n.n_in / c, c);
+    EmitCall(l, n, fmt::format("nnet::flatten_channels_first<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
   }
 
   void Quantize(int idx, const Layer& l) {

@@ -179,16 +179,8 @@ bool IsKnownRoundingMode(const std::string& m) {
 }
 
 double QonnxRound(double x, const std::string& m) {
-  if (m == "ROUND") return std::nearbyint(x);  // default FE mode: half to even
-  if (m == "CEIL") return std::ceil(x);
-  if (m == "FLOOR") return std::floor(x);
-  if (m == "UP") return x >= 0 ? std::ceil(x) : std::floor(x);
-  if (m == "DOWN") return std::trunc(x);
-  const double fl = std::floor(x), frac = x - fl;
-  if (frac != 0.5) return std::round(x);  // not a tie: nearest
-  if (m == "HALF_UP") return x >= 0 ? fl + 1 : fl;     // away from zero
-  if (m == "HALF_DOWN") return x >= 0 ? fl : fl + 1;   // toward zero
-  throw Error("unknown rounding mode '" + m + "'");
+  if (!IsKnownRoundingMode(m) && m != "ROUND_TO_ZERO") throw Error("unknown rounding mode '" + m + "'");
+  return ir::QonnxRound(x, m);
 }
 
 double QuantMinInt(bool is_signed, bool narrow, double bits) {

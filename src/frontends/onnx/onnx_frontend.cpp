@@ -225,6 +225,7 @@ class Converter {
       if (it == acts_.end())
         throw Error(file_ + ": graph output '" + o.name() + "' is not produced by any node");
       g_.outputs.push_back(it->second.ir);
+      if (g_.outputs.size() == 1) g_.output_channels_first = IsCfImage(it->second);
     }
     if (g_.outputs.empty()) throw Error(file_ + ": graph has no outputs");
     for (ir::Layer& l : g_.layers) {  // dedupe aliases, never alias the own name
@@ -436,6 +437,7 @@ class Converter {
       g_.inputs.push_back(in.name());
       g_.tensors[in.name()] = ir::Tensor{in.name(), cl_model_ ? ClShape(shape) : IrShape(shape), std::nullopt};
       acts_[in.name()] = Act{in.name(), shape, static_cast<int>(g_.layers.size()), cl_model_};
+      if (g_.inputs.size() == 1) g_.input_channels_first = IsCfImage(acts_[in.name()]);
       g_.layers.push_back(std::move(l));
     }
     if (g_.inputs.empty()) throw Error(file_ + ": graph has no (non-constant) input");
@@ -556,6 +558,14 @@ class Converter {
     const auto& n = gp_.node(i);
     acts_[n.output(0)] = Act{in.ir, shape, in.producer, in.cl};
     if (in.producer >= 0) AddNodeAliases(in.producer, i);
+  }
+
+  /// A channels-first image activation [1, C, (H,) W] with C > 1 and more than one pixel.
+  static bool IsCfImage(const Act& a) {
+    if (a.shape.size() < 3 || a.cl || a.shape[1] <= 1) return false;
+    int64_t spatial = 1;
+    for (size_t k = 2; k < a.shape.size(); ++k) spatial *= a.shape[k];
+    return spatial > 1;
   }
 
   void CheckNotChannelsFirstImage(int i, const Act& a) {
@@ -1261,6 +1271,14 @@ class Converter {
       if (out.empty() || out[0] != 1) Fail(i, "reshape to " + ShapeStr(out) + " changes the batch dimension");
     }
     if (out.size() < 2) Fail(i, "reshape to " + ShapeStr(out) + " drops the batch dimension");
+    // A flatten ([1, N]) of a channels-first image keeps the channels-first
+    // element order: the IR data is channels-last, so the Reshape permutes.
+    const bool cf_image = IsCfImage(in);
+    if (cf_image && out.size() == 2) {
+      const int idx = NodeLayer(i, ir::LayerKind::Reshape, in, out);
+      g_.layers[idx].flatten_channels_first = true;
+      return;
+    }
     CheckNotChannelsFirstImage(i, in);
     NodeLayer(i, ir::LayerKind::Reshape, in, out);
   }

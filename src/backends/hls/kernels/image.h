@@ -106,6 +106,23 @@ void resize_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
   }
 }
 
+/// Flatten of a channels-first model: res[c * n_pixels + p] = data[p * n_chan + c]
+/// (the channels-last image read in channels-first order, as PyTorch's
+/// Flatten of an NCHW tensor), each element assigned to res_T.
+struct flatten_config {
+  static const unsigned n_pixels = 16, n_chan = 4;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void flatten_channels_first(data_T data[CONFIG_T::n_pixels * CONFIG_T::n_chan],
+                            res_T res[CONFIG_T::n_pixels * CONFIG_T::n_chan]) {
+  #pragma HLS INLINE off
+  #pragma HLS PIPELINE
+  for (unsigned c = 0; c < CONFIG_T::n_chan; c++)
+    for (unsigned p = 0; p < CONFIG_T::n_pixels; p++)
+      res[c * CONFIG_T::n_pixels + p] = (res_T)data[p * CONFIG_T::n_chan + c];
+}
+
 }  // namespace nnet
 
 #endif

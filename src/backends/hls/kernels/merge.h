@@ -33,16 +33,31 @@ struct concat_config {
   static const unsigned b_inner = 5;  ///< elements of input 2 per block
 };
 
+// One specialization per op, so that only the chosen op's expression is
+// compiled (another op's full-precision type may exceed what the types allow).
+template <unsigned OP> struct merge_op_impl;
+template <> struct merge_op_impl<merge_add> {
+  template <class R, class A, class B> static R run(A a, B b) { return (R)(a + b); }
+};
+template <> struct merge_op_impl<merge_subtract> {
+  template <class R, class A, class B> static R run(A a, B b) { return (R)(a - b); }
+};
+template <> struct merge_op_impl<merge_multiply> {
+  template <class R, class A, class B> static R run(A a, B b) { return (R)(a * b); }
+};
+template <> struct merge_op_impl<merge_average> {
+  template <class R, class A, class B> static R run(A a, B b) { return (R)((a + b) / (R)2); }
+};
+template <> struct merge_op_impl<merge_maximum> {
+  template <class R, class A, class B> static R run(A a, B b) { return a > b ? (R)a : (R)b; }
+};
+template <> struct merge_op_impl<merge_minimum> {
+  template <class R, class A, class B> static R run(A a, B b) { return a < b ? (R)a : (R)b; }
+};
+
 template <class a_T, class b_T, class res_T, unsigned OP> res_T merge_elem(a_T a, b_T b) {
   #pragma HLS INLINE
-  switch (OP) {
-    case merge_add: return (res_T)(a + b);
-    case merge_subtract: return (res_T)(a - b);
-    case merge_multiply: return (res_T)(a * b);
-    case merge_average: return (res_T)((a + b) / (res_T)2);
-    case merge_maximum: return a > b ? (res_T)a : (res_T)b;
-    default: return a < b ? (res_T)a : (res_T)b;
-  }
+  return merge_op_impl<OP>::template run<res_T>(a, b);
 }
 
 template <class a_T, class b_T, class res_T, typename CONFIG_T>
