@@ -26,22 +26,6 @@ namespace {
 
 const std::string kShared = HLSFORGE_SHARED_DIR;
 
-NDArray Rows(const NDArray& x, int64_t rows) {
-  NDArray r;
-  r.shape = x.shape;
-  rows = std::min(rows, x.rows());
-  r.shape[0] = rows;
-  r.data.assign(x.data.begin(), x.data.begin() + rows * x.row_size());
-  return r;
-}
-
-NDArray Concat(const NDArray& a, const NDArray& b) {
-  NDArray r = a;
-  r.shape[0] += b.rows();
-  r.data.insert(r.data.end(), b.data.begin(), b.data.end());
-  return r;
-}
-
 NDArray GoldenInput(const std::string& golden_dir) {
   auto n = ReadNpy(golden_dir + "/input_normal.npy");
   auto u = ReadNpy(golden_dir + "/input_uniform4.npy");

@@ -96,22 +96,6 @@ std::string ApplyVariant(ir::Graph& g, const Variant& v) {
   return what;
 }
 
-NDArray Rows(const NDArray& x, int64_t rows) {
-  NDArray r;
-  r.shape = x.shape;
-  rows = std::min(rows, x.rows());
-  r.shape[0] = rows;
-  r.data.assign(x.data.begin(), x.data.begin() + rows * x.row_size());
-  return r;
-}
-
-NDArray Concat(const NDArray& a, const NDArray& b) {
-  NDArray r = a;
-  r.shape[0] += b.rows();
-  r.data.insert(r.data.end(), b.data.begin(), b.data.end());
-  return r;
-}
-
 NDArray ReadOrThrow(const std::string& path) {
   auto a = ReadNpy(path);
   if (!a.ok()) throw Error(a.status().message());

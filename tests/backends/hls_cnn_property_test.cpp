@@ -71,11 +71,6 @@ using namespace hlsforge;
 
 namespace {
 
-int EnvInt(const char* name, int dflt) {
-  const char* e = std::getenv(name);
-  return e && *e ? std::atoi(e) : dflt;
-}
-
 struct Cnn {
   uint32_t seed = 0;
   int draws = 0;  // graphs drawn (redraws when a product would exceed 64 bits)

@@ -30,11 +30,6 @@ using namespace hlsforge;
 
 namespace {
 
-int EnvInt(const char* name, int dflt) {
-  const char* e = std::getenv(name);
-  return e && *e ? std::atoi(e) : dflt;
-}
-
 struct Mlp {
   uint32_t seed;
   ir::Graph g;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <random>
@@ -179,6 +181,31 @@ inline void ExpectCsimMatchesEmulator(const ir::Graph& g, const NDArray& x, cons
   std::string first;
   EXPECT_EQ(CountDiff(*y, *e, &first), 0) << tag << ": " << first;
   fs::remove_all(dir);
+}
+
+
+/// The first `rows` rows of x.
+inline NDArray Rows(const NDArray& x, int64_t rows) {
+  NDArray r;
+  r.shape = x.shape;
+  rows = std::min(rows, x.rows());
+  r.shape[0] = rows;
+  r.data.assign(x.data.begin(), x.data.begin() + rows * x.row_size());
+  return r;
+}
+
+/// Rows of a followed by rows of b (same row shape).
+inline NDArray Concat(const NDArray& a, const NDArray& b) {
+  NDArray r = a;
+  r.shape[0] += b.rows();
+  r.data.insert(r.data.end(), b.data.begin(), b.data.end());
+  return r;
+}
+
+/// Integer environment variable `name`, or dflt when unset/empty.
+inline int EnvInt(const char* name, int dflt) {
+  const char* e = std::getenv(name);
+  return e && *e ? std::atoi(e) : dflt;
 }
 
 }  // namespace hls_test

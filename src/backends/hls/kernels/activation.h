@@ -104,8 +104,10 @@ template <typename CONFIG_T> void init_tanh_table(typename CONFIG_T::table_t tab
   }
 }
 
-template <class data_T, class res_T, typename CONFIG_T>
-void sigmoid(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+/// A table activation: res[i] = table[lut_index(data[i])], the table filled
+/// once by INIT::fill (the C simulation keeps it in a static array).
+template <class data_T, class res_T, typename CONFIG_T, class INIT, unsigned RANGE>
+void lut_activation(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
 #ifdef __SYNTHESIS__
   bool initialized = false;
   typename CONFIG_T::table_t table[CONFIG_T::table_size];
@@ -114,32 +116,34 @@ void sigmoid(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   static typename CONFIG_T::table_t table[CONFIG_T::table_size];
 #endif
   if (!initialized) {
-    init_sigmoid_table<CONFIG_T>(table);
+    INIT::template fill<CONFIG_T>(table);
     initialized = true;
   }
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-    res[i] = (res_T)table[lut_index<data_T, CONFIG_T::table_size, 16>(data[i])];
+    res[i] = (res_T)table[lut_index<data_T, CONFIG_T::table_size, RANGE>(data[i])];
   }
 }
 
+struct sigmoid_init {
+  template <typename CONFIG_T> static void fill(typename CONFIG_T::table_t* t) { init_sigmoid_table<CONFIG_T>(t); }
+};
+struct tanh_init {
+  template <typename CONFIG_T> static void fill(typename CONFIG_T::table_t* t) { init_tanh_table<CONFIG_T>(t); }
+};
+
+/// Sigmoid: table over [-8, 8).
+template <class data_T, class res_T, typename CONFIG_T>
+void sigmoid(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  #pragma HLS INLINE
+  lut_activation<data_T, res_T, CONFIG_T, sigmoid_init, 16>(data, res);
+}
+
+/// Tanh: table over [-4, 4).
 template <class data_T, class res_T, typename CONFIG_T>
 void tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-#ifdef __SYNTHESIS__
-  bool initialized = false;
-  typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#else
-  static bool initialized = false;
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#endif
-  if (!initialized) {
-    init_tanh_table<CONFIG_T>(table);
-    initialized = true;
-  }
-  #pragma HLS PIPELINE
-  for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-    res[i] = (res_T)table[lut_index<data_T, CONFIG_T::table_size, 8>(data[i])];
-  }
+  #pragma HLS INLINE
+  lut_activation<data_T, res_T, CONFIG_T, tanh_init, 8>(data, res);
 }
 
 /// Sign activation. An XNOR-encoded 1-bit unsigned output holds 1 for +1 and
