@@ -1,9 +1,12 @@
 // hls4ml-layout YAML configuration:
 //   Model:     {Precision: <str | {default, weight, bias, result, accum, ...}>,
-//               ReuseFactor, Strategy, BramFactor, TraceOutput}
+//               ReuseFactor, ParallelizationFactor, Strategy, BramFactor, TraceOutput}
 //   LayerType: {<hls4ml class name, e.g. Dense, Activation, Softmax>: {...}}
 //   LayerName: {<layer or alias name>: {Precision, ReuseFactor, Strategy,
-//               TableSize, Implementation, Trace, ...}}
+//               ParallelizationFactor (Conv/Pooling), TableSize, Implementation,
+//               Trace, ...}}
+//   Softmax Precision also takes `inp_norm` (the stable softmax's exp-table
+//   index type); absent, it is derived from the input type as hls4ml does.
 // Precedence as in hls4ml: LayerName > LayerType > Model.
 #pragma once
 
@@ -43,7 +46,10 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g);
 /// hls4ml class names a layer answers to in LayerType (first = canonical):
 /// Dense; ScaleShift -> BatchNormalization, ApplyAlpha; Activation -> Activation
 /// (+ ReLU / LeakyReLU ...); Softmax; Quantize -> Quant; Threshold ->
-/// BatchNormalizationQuantizedTanh; Input -> InputLayer; Reshape.
+/// BatchNormalizationQuantizedTanh; Input -> InputLayer; Reshape; window
+/// layers by rank: Conv1D / Conv2D (DepthwiseConv1D/2D), Pooling1D / Pooling2D
+/// (MaxPooling2D, AveragePooling2D, Global...), ZeroPadding, Cropping,
+/// UpSampling and Merge classes (src/ir/config.cpp).
 std::vector<std::string> HlsClassNames(const Layer& l);
 
 /// Writes a complete config for `g` to edit, granularity "model", "type" or
