@@ -31,6 +31,7 @@
 
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
+#include "predict_timing.h"
 #include "hlsforge/frontends/load_model.h"
 
 namespace {
@@ -38,11 +39,6 @@ namespace {
 using hlsforge::NDArray;
 
 const std::string kDir = HLSFORGE_SHARED_DIR "/golden/hls4ml/conv2d_small_keras";
-
-int64_t Rows() {
-  const char* env = std::getenv("HLSFORGE_BENCH_ROWS");
-  return env ? std::max<int64_t>(1, std::atoll(env)) : 100000;
-}
 
 std::map<bool, double>& Rates() {
   static std::map<bool, double> r;
@@ -55,31 +51,8 @@ void BM_ConvPredict(benchmark::State& state, bool float_mode) {
     state.SkipWithError(g.status().message().c_str());
     return;
   }
-  const auto& in = g->tensor(g->inputs.at(0));
-  NDArray x;
-  x.shape = {Rows()};
-  x.shape.insert(x.shape.end(), in.shape.begin(), in.shape.end());
-  x.data.resize(static_cast<size_t>(x.size()));
-  std::mt19937_64 rng(0);
-  std::normal_distribution<float> normal;
-  for (double& v : x.data) v = normal(rng);
-  hlsforge::emu::Options opt;
-  opt.float_mode = float_mode;
-  double seconds = 0;
-  int64_t samples = 0;
-  for (auto _ : state) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto y = hlsforge::emu::Predict(*g, x, opt);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!y.ok()) {
-      state.SkipWithError(y.status().message().c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(y->data.data());
-    samples += x.rows();
-  }
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
-  if (seconds > 0) Rates()[float_mode] = static_cast<double>(samples) / seconds;
+  const NDArray x = bench::NormalBatch(*g);
+  if (const double r = bench::TimedPredict(state, *g, x, float_mode); r > 0) Rates()[float_mode] = r;
 }
 
 // ---- C-simulation compile time of the generated project ----------------------------
@@ -185,7 +158,7 @@ int main(int argc, char** argv) {
   if (!Rates().empty())
     std::printf("\nbatch %lld rows; conv2d_small_keras samples/s: bit-exact %.0f, float %.0f, bit-exact/float %.3f "
                 "(hls4ml C simulation: ~6,400)\n",
-                static_cast<long long>(Rows()), bx, fl, fl > 0 ? bx / fl : 0.0);
+                static_cast<long long>(bench::Rows()), bx, fl, fl > 0 ? bx / fl : 0.0);
   if (!Compiles().empty()) {
     std::printf("\nC-simulation compile of the generated conv2d_small_keras project (g++ -O1, from scratch)\n");
     std::printf("%-12s %10s %11s %9s %9s %10s %10s\n", "io type", "write ms", "compile s", "cpu s", "peak MB",

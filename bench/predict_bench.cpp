@@ -21,9 +21,8 @@
 #include <random>
 
 #include "hlsforge/emu/emulator.h"
+#include "predict_timing.h"
 #include "hlsforge/frontends/load_model.h"
-#include "hlsforge/ir/config.h"
-#include "hlsforge/passes/pass.h"
 
 namespace {
 
@@ -49,28 +48,16 @@ const std::vector<Case>& Cases() {
   return cases;
 }
 
-int64_t Rows() {
-  const char* env = std::getenv("HLSFORGE_BENCH_ROWS");
-  return env ? std::max<int64_t>(1, std::atoll(env)) : 100000;
-}
-
 /// samples/s per (case, mode), filled by the benchmarks, printed at the end.
 std::map<std::string, std::map<bool, double>>& Rates() {
   static std::map<std::string, std::map<bool, double>> r;
   return r;
 }
 
+/// The model with its config; kGeneratedConfig = LoadConfiguredModel's
+/// default (the granularity-"name" config, as `predict` without -c).
 hlsforge::StatusOr<hlsforge::ir::Graph> Load(const Case& c) {
-  if (c.config != kGeneratedConfig) return hlsforge::frontends::LoadConfiguredModel(c.model, "", c.config);
-  auto g = hlsforge::frontends::LoadModel(c.model);
-  if (!g.ok()) return g.status();
-  auto yaml = hlsforge::ir::GenerateConfig(*g, "name");
-  if (!yaml.ok()) return yaml.status();
-  auto cfg = hlsforge::ir::ParseConfig(*yaml, c.model + " (generated config)");
-  if (!cfg.ok()) return cfg.status();
-  HLSFORGE_RETURN_IF_ERROR(hlsforge::ir::ApplyConfig(*cfg, *g));
-  HLSFORGE_RETURN_IF_ERROR(hlsforge::passes::RunPipeline(*g, hlsforge::passes::DefaultPipeline()));
-  return g;
+  return hlsforge::frontends::LoadConfiguredModel(c.model, "", c.config == kGeneratedConfig ? "" : c.config);
 }
 
 void BM_Predict(benchmark::State& state, const Case& c, bool float_mode) {
@@ -79,31 +66,8 @@ void BM_Predict(benchmark::State& state, const Case& c, bool float_mode) {
     state.SkipWithError(g.status().message().c_str());
     return;
   }
-  const auto& in = g->tensor(g->inputs.at(0));
-  NDArray x;
-  x.shape = {Rows()};
-  x.shape.insert(x.shape.end(), in.shape.begin(), in.shape.end());
-  x.data.resize(static_cast<size_t>(x.size()));
-  std::mt19937_64 rng(0);
-  std::normal_distribution<float> normal;  // float32 inputs, as hls4ml's testbench
-  for (double& v : x.data) v = normal(rng);
-  hlsforge::emu::Options opt;
-  opt.float_mode = float_mode;
-  double seconds = 0;
-  int64_t samples = 0;
-  for (auto _ : state) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto y = hlsforge::emu::Predict(*g, x, opt);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!y.ok()) {
-      state.SkipWithError(y.status().message().c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(y->data.data());
-    samples += x.rows();
-  }
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
-  if (seconds > 0) Rates()[c.name][float_mode] = static_cast<double>(samples) / seconds;
+  const NDArray x = bench::NormalBatch(*g);
+  if (const double r = bench::TimedPredict(state, *g, x, float_mode); r > 0) Rates()[c.name][float_mode] = r;
 }
 
 /// HLSFORGE_BENCH_ITERS=n: exactly n iterations per case (for callgrind runs).
@@ -132,7 +96,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  std::printf("\nbatch %lld rows; samples/s (bit-exact vs float, same run)\n", static_cast<long long>(Rows()));
+  std::printf("\nbatch %lld rows; samples/s (bit-exact vs float, same run)\n", static_cast<long long>(bench::Rows()));
   for (const auto& [name, r] : Rates()) {
     double bx = r.count(false) ? r.at(false) : 0, fl = r.count(true) ? r.at(true) : 0;
     std::printf("  %-22s bit-exact %12.0f   float %12.0f   bit-exact/float %.3f\n", name.c_str(), bx, fl,

@@ -135,17 +135,22 @@ void TernaryDots(const uint64_t* P, const uint64_t* N, const uint64_t* WP, const
 
 // Bit planes of n words x (P: x == +1, N: x == -1), 64 per uint64; returns
 // false when some word is not in {-1, 0, +1}.
+// Bits i in [from, to) of one 64-word block (the scalar step of both packers).
+inline void PackTernaryBits(const int64_t* block, int64_t from, int64_t to, uint64_t& p, uint64_t& q,
+                            uint64_t& bad) {
+  for (int64_t i = from; i < to; ++i) {
+    const int64_t a = block[i];
+    bad |= static_cast<uint64_t>(a + 1) > 2;
+    p |= static_cast<uint64_t>(a == 1) << i;
+    q |= static_cast<uint64_t>(a == -1) << i;
+  }
+}
+
 bool PackTernary(const int64_t* in, int64_t n, uint64_t* P, uint64_t* N) {
   uint64_t bad = 0;
   for (int64_t i0 = 0, k = 0; i0 < n; i0 += 64, ++k) {
     uint64_t p = 0, q = 0;
-    const int64_t cnt = std::min<int64_t>(64, n - i0);
-    for (int64_t i = 0; i < cnt; ++i) {
-      const int64_t a = in[i0 + i];
-      bad |= static_cast<uint64_t>(a + 1) > 2;
-      p |= static_cast<uint64_t>(a == 1) << i;
-      q |= static_cast<uint64_t>(a == -1) << i;
-    }
+    PackTernaryBits(in + i0, 0, std::min<int64_t>(64, n - i0), p, q, bad);
     P[k] = p;
     N[k] = q;
   }
@@ -155,7 +160,7 @@ bool PackTernary(const int64_t* in, int64_t n, uint64_t* P, uint64_t* N) {
 // The same with AVX2: 4 words per compare, bits by movemask.
 __attribute__((target("avx2"))) bool PackTernaryAvx2(const int64_t* in, int64_t n, uint64_t* P, uint64_t* N) {
   const __m256i one = _mm256_set1_epi64x(1), minus = _mm256_set1_epi64x(-1), zero = _mm256_setzero_si256();
-  int bad = 0;
+  uint64_t bad = 0;
   for (int64_t i0 = 0, k = 0; i0 < n; i0 += 64, ++k) {
     uint64_t p = 0, q = 0;
     const int64_t cnt = std::min<int64_t>(64, n - i0);
@@ -166,14 +171,9 @@ __attribute__((target("avx2"))) bool PackTernaryAvx2(const int64_t* in, int64_t 
       const __m256i ok = _mm256_or_si256(_mm256_or_si256(mp, mn), _mm256_cmpeq_epi64(v, zero));
       p |= static_cast<uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(mp))) << i;
       q |= static_cast<uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(mn))) << i;
-      bad |= _mm256_movemask_pd(_mm256_castsi256_pd(ok)) ^ 0xF;
+      bad |= static_cast<uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(ok)) ^ 0xF);
     }
-    for (; i < cnt; ++i) {
-      const int64_t a = in[i0 + i];
-      bad |= static_cast<uint64_t>(a + 1) > 2;
-      p |= static_cast<uint64_t>(a == 1) << i;
-      q |= static_cast<uint64_t>(a == -1) << i;
-    }
+    PackTernaryBits(in + i0, i, cnt, p, q, bad);
     P[k] = p;
     N[k] = q;
   }

@@ -126,15 +126,9 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
   for (const auto& v : kVariants) {
     ir::Graph g = *loaded;
     applied.push_back(ApplyVariant(g, v));
-    backends::HlsOptions opt;
-    opt.io_type = v.io;
-    opt.project_name = std::string("prj_") + v.name;
-    opt.cpp_namespace = std::string("ns_") + v.name;
-    opt.warn = [](const std::string&) {};
-    const fs::path dir = root / v.name;
-    Status st = backends::WriteHlsProject(g, opt, dir.string());
-    ASSERT_TRUE(st.ok()) << tag << " " << v.name << ": " << st.message();
-    dirs.push_back(dir.string());
+    auto dir = WriteBatchProject(g, v.io, v.name, root);
+    ASSERT_TRUE(dir.ok()) << tag << " " << v.name << ": " << dir.status().message();
+    dirs.push_back(*dir);
     inputs.push_back(x);
     graphs.push_back(std::move(g));
   }

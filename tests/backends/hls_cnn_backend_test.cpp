@@ -231,3 +231,24 @@ TEST(HlsCnnBackend, ChannelsFirstFlattenBothIoTypes) {
   ExpectCsimMatchesEmulator(g, x, "cf_flatten_par", ir::IOType::Parallel);
   ExpectCsimMatchesEmulator(g, x, "cf_flatten_str", ir::IOType::Stream);
 }
+
+TEST(HlsCnnBackend, MergeWiderThan64BitsIsAClearError) {
+  // Multiply of two 40-bit tensors: an 80-bit full-precision product.
+  ir::Graph g = BranchyCnn();
+  for (auto& l : g.layers)
+    if (l.name == "add") l.merge->op = ir::MergeOp::Multiply;
+  g.tensors["relu"].type = FixedType(40, 10, false);
+  Status st = backends::CheckHlsGraph(g);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("layer 'add'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("80 bits"), std::string::npos) << st.message();
+  // Average: (a + b) / (res)2 needs the sum's width plus the result's fraction bits.
+  for (auto& l : g.layers)
+    if (l.name == "add") l.merge->op = ir::MergeOp::Average;
+  g.tensors["relu"].type = FixedType(40, 10, false);
+  g.tensors["add"].type = FixedType(40, 2, false);
+  st = backends::CheckHlsGraph(g);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("layer 'add'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("average"), std::string::npos) << st.message();
+}

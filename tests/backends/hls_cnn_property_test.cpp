@@ -725,14 +725,9 @@ std::string FirstDifferingLayer(const Cnn& m, const fs::path& root) {
   for (size_t k = 1; k < m.g.layers.size(); ++k) {
     ir::Graph p = AncestorGraph(m.g, k);
     if (!p.Validate().ok()) continue;
-    backends::HlsOptions opt;
-    opt.io_type = m.io;
-    opt.project_name = "prefix" + std::to_string(k);
-    opt.cpp_namespace = "ns_prefix" + std::to_string(k);
-    opt.warn = [](const std::string&) {};
-    const fs::path dir = base / opt.project_name;
-    if (!backends::WriteHlsProject(p, opt, dir.string()).ok()) continue;
-    dirs.push_back(dir.string());
+    auto dir = WriteBatchProject(p, m.io, "prefix" + std::to_string(k), base);
+    if (!dir.ok()) continue;
+    dirs.push_back(*dir);
     inputs.push_back(m.x);
     prefixes.push_back(std::move(p));
     index.push_back(k);
@@ -858,16 +853,10 @@ TEST(HlsCnnProperty, RandomCnnsBatched) {
         FAIL() << e.what();
       }
       std::printf("[ property ] seed %u: %s\n", m.seed, m.summary.c_str());
-      backends::HlsOptions opt;
-      opt.io_type = m.io;
-      opt.project_name = "cnn" + std::to_string(m.seed);
-      opt.cpp_namespace = "ns_cnn" + std::to_string(m.seed);
-      opt.warn = [](const std::string&) {};
-      const fs::path dir = root / opt.project_name;
-      Status st = backends::WriteHlsProject(m.g, opt, dir.string());
-      ASSERT_TRUE(st.ok()) << "seed " << m.seed << ": " << st.message()
-                           << " (replay: HLSFORGE_CNN_PROPERTY_SEEDS=" << m.seed << ")";
-      dirs.push_back(dir.string());
+      auto dir = WriteBatchProject(m.g, m.io, "cnn" + std::to_string(m.seed), root);
+      ASSERT_TRUE(dir.ok()) << "seed " << m.seed << ": " << dir.status().message()
+                            << " (replay: HLSFORGE_CNN_PROPERTY_SEEDS=" << m.seed << ")";
+      dirs.push_back(*dir);
       inputs.push_back(m.x);
       cnns.push_back(std::move(m));
     }

@@ -129,14 +129,9 @@ std::string FirstDifferingLayer(const Mlp& m, const fs::path& root) {
     ir::Graph p = m.g;
     p.layers.resize(k + 1);
     p.outputs = {p.layers.back().output};
-    backends::HlsOptions opt;
-    opt.io_type = m.io;
-    opt.project_name = "prefix" + std::to_string(k);
-    opt.cpp_namespace = "ns_prefix" + std::to_string(k);
-    opt.warn = [](const std::string&) {};
-    const fs::path dir = root / ("prefix_" + std::to_string(m.seed)) / opt.project_name;
-    if (!backends::WriteHlsProject(p, opt, dir.string()).ok()) return "(prefix not writable)";
-    dirs.push_back(dir.string());
+    auto dir = WriteBatchProject(p, m.io, "prefix" + std::to_string(k), root / ("prefix_" + std::to_string(m.seed)));
+    if (!dir.ok()) return "(prefix not writable)";
+    dirs.push_back(*dir);
     inputs.push_back(m.x);
     prefixes.push_back(std::move(p));
   }
@@ -182,15 +177,9 @@ TEST(HlsProperty, RandomMlpsBatched) {
     for (int c = start; c < end; ++c) {
       Mlp m = RandomMlp(seeds[c]);
       std::printf("[ property ] seed %u: %s\n", m.seed, m.summary.c_str());
-      backends::HlsOptions opt;
-      opt.io_type = m.io;
-      opt.project_name = "prop" + std::to_string(m.seed);
-      opt.cpp_namespace = "ns_prop" + std::to_string(m.seed);
-      opt.warn = [](const std::string&) {};
-      const fs::path dir = root / opt.project_name;
-      Status st = backends::WriteHlsProject(m.g, opt, dir.string());
-      ASSERT_TRUE(st.ok()) << "seed " << m.seed << ": " << st.message();
-      dirs.push_back(dir.string());
+      auto dir = WriteBatchProject(m.g, m.io, "prop" + std::to_string(m.seed), root);
+      ASSERT_TRUE(dir.ok()) << "seed " << m.seed << ": " << dir.status().message();
+      dirs.push_back(*dir);
       inputs.push_back(m.x);
       mlps.push_back(std::move(m));
     }

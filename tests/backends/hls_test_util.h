@@ -184,6 +184,20 @@ inline void ExpectCsimMatchesEmulator(const ir::Graph& g, const NDArray& x, cons
 }
 
 
+/// Writes g as project `name` (C++ namespace ns_<name>, warnings dropped)
+/// into root/name, ready for RunCsimBatch; returns that directory.
+inline StatusOr<std::string> WriteBatchProject(const ir::Graph& g, std::optional<ir::IOType> io,
+                                               const std::string& name, const fs::path& root) {
+  backends::HlsOptions opt;
+  opt.io_type = io;
+  opt.project_name = name;
+  opt.cpp_namespace = "ns_" + name;
+  opt.warn = [](const std::string&) {};
+  const fs::path dir = root / name;
+  HLSFORGE_RETURN_IF_ERROR(backends::WriteHlsProject(g, opt, dir.string()));
+  return dir.string();
+}
+
 /// The first `rows` rows of x.
 inline NDArray Rows(const NDArray& x, int64_t rows) {
   NDArray r;
