@@ -232,8 +232,9 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
     }
   }
   EXPECT_GT(asserted, 1) << model << ": no exact layer was checked";
-  if (model != "bnn_model_fc_1layer")  // every scale a power of two: nothing may be inexact
+  if (model != "bnn_model_fc_1layer") {  // every scale a power of two: nothing may be inexact
     EXPECT_EQ(asserted, last_q + 1) << model << ": some layer up to the last quantizer is not exact";
+  }
 
   // Final outputs, original (off-grid) inputs, vs the QONNX float reference.
   for (const std::string set : {"normal", "uniform4"}) {
