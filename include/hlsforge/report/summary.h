@@ -79,7 +79,7 @@ struct LayerSummary {
   /// Conv/Pooling: applied ParallelizationFactor (LayerPlan); 0 for layers it does not apply to
   int parallelization_factor = 0;
   int64_t params = 0;        ///< all values of all params
-  int64_t zero_weights = 0;  ///< zeros among the "weight" param (0 if none)
+  int64_t zero_weights = 0;  ///< zero quantized words of the weight param, free in hardware (LayerPlan::zero_weights)
   int64_t macs = 0;          ///< multiply-accumulates by non-zero weights per sample (header comment)
   int64_t multipliers = 0;   ///< multipliers at the reuse factor (and ParallelizationFactor), see above
   int64_t mult_ops = 0;      ///< non-zero products needing a multiplier, per sample

@@ -26,7 +26,7 @@ const char* ProductClass(ir::ProductKind k) {
 // arrays and the config struct `struct_name` (nnet::dense_config). Used by
 // Dense (per sample) and Conv (per output pixel).
 DenseCore Emitter::EmitDenseCore(int idx, const Layer& l, const FixedType& data, const ir::Param& w, int n_in, int n_out,
-                        const std::string& struct_name) {
+                                 const std::string& struct_name) {
   const FixedType accum = NeedType(l, ir::Slot::Accum);
   const FixedType wt = *w.type;
   const ir::ProductKind kind = plan->product;

@@ -87,7 +87,7 @@ void Emitter::Typedef(const std::string& name, const FixedType& t, const std::st
 }
 
 std::string Emitter::AddWeights(const Layer& l, int idx, const std::string& prefix, const std::string& field,
-                       const FixedType& t, std::vector<int64_t> words) {
+                                const FixedType& t, std::vector<int64_t> words) {
   WeightArray w;
   w.var = fmt::format("{}{}", prefix, idx);
   w.type_name = fmt::format("{}{}_t", prefix == "w" ? "weight" : prefix == "b" ? "bias" : prefix == "s" ? "scale" : "threshold_" + prefix, idx);
