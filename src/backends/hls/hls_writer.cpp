@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hlsforge/backends/hls_backend.h"
+#include "hlsforge/util/resource_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -988,8 +989,7 @@ void WriteFile(const fs::path& p, const std::string& text) {
 }
 
 fs::path HlsSourceDir() {
-  if (const char* e = std::getenv("HLSFORGE_HLS_DIR")) return e;
-  return fs::path(HLSFORGE_SOURCE_DIR) / "src" / "backends" / "hls";
+  return HlsLibraryDir().value();  // throws the lookup's error (util/resource_dir.h)
 }
 
 void CopyDir(const fs::path& from, const fs::path& to) {
@@ -1031,8 +1031,7 @@ void WriteProjectFiles(Gen& gen, const HlsOptions& opt, const fs::path& dir) {
   // The one definition of fixed-point semantics, copied under its project name
   // (the in-tree sim_headers/hlsforge_fixed_core.h only forwards to it).
   {
-    const char* e = std::getenv("HLSFORGE_FIXED_CORE");
-    const fs::path core = e ? fs::path(e) : fs::path(HLSFORGE_SOURCE_DIR) / "include/hlsforge/fixed/fixed_core.h";
+    const fs::path core = FixedCoreHeader().value();
     std::error_code ec;
     fs::copy_file(core, dir / "sim_include/hlsforge_fixed_core.h", fs::copy_options::overwrite_existing, ec);
     if (ec) Fail(fmt::format("cannot copy '{}': {}", core.string(), ec.message()));
