@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "hlsforge/fixed/fixed_core.h"
+#include "test_data.h"
 
 namespace hlsforge::golden {
 
-inline const char* VectorsPath() { return HLSFORGE_SHARED_DIR "/golden/ap_fixed/vectors.txt"; }
+inline std::string VectorsPath() { return test_data::Path("golden/ap_fixed/vectors.txt"); }
 
 struct Case {
   std::string line;  // verbatim, for messages

@@ -12,6 +12,7 @@
 
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/keras_frontend.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using hlsforge::frontends::LoadKeras;
@@ -21,7 +22,7 @@ using hlsforge::ir::LayerKind;
 
 namespace {
 
-const std::string kModels = std::string(HLSFORGE_SHARED_DIR) + "/models/keras/";
+const std::string kModels = hlsforge::test_data::Root() + "/models/keras/";
 
 std::string M(const std::string& f) { return kModels + f; }
 
@@ -187,7 +188,7 @@ TEST(KerasLoad, QKerasV3Zip) {
 }
 
 TEST(KerasLoad, ConvModelsLoad) {
-  // issue 6: Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
+  // Convolutional networks: Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
   auto g = LoadKeras(M("KERAS_conv1d_small.json"), M("KERAS_conv1d_small_weights.h5"));
   ASSERT_TRUE(g.ok()) << g.status().message();
   const hlsforge::ir::Layer* c = g->FindLayer("conv1_relu");
@@ -431,7 +432,7 @@ TEST(KerasErrors, MalformedJsonAndBadQuantizer) {
   EXPECT_NE(g2.status().message().find("auto_po2"), std::string::npos) << g2.status().message();
 }
 
-// ---- convolutional layers without weights (issue 6) ------------------------------
+// ---- convolutional layers without weights ----------------------------------------
 
 TEST(KerasLoad, PoolingPaddingUpsamplingMerges) {
   // Functional Keras 2 JSON: in[4,4,2] -> MaxPooling2D(2) -> a[2,2,2]

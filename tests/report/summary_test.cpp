@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "hlsforge/frontends/load_model.h"
+#include "test_data.h"
 
 namespace hlsforge::report {
 namespace {
@@ -107,7 +108,7 @@ TEST(Summary, TableShowsLayersPrecisionsAndTotals) {
     EXPECT_NE(t.find(want), std::string::npos) << want << " in:\n" << t;
 }
 
-// ---- Conv, Pooling, padding and merges (issue 6) -------------------------------------
+// ---- Conv, Pooling, padding and merges ---------------------------------------------
 
 /// A graph under construction: input "x" (and optionally "y"), layers appended
 /// in order, each writing tensor "<name>_out".
@@ -410,7 +411,7 @@ TEST(SummaryConv, TableHasParallelizationColumnOnlyForWindowModels) {
 
 // ---- the real CNNs, by hand -------------------------------------------------------------
 
-const std::string kModels = std::string(HLSFORGE_SHARED_DIR) + "/models/onnx/";
+const std::string kModels = hlsforge::test_data::Root() + "/models/onnx/";
 
 ir::Graph Configured(const std::string& model, const std::string& yaml = "") {
   std::string cfg;
