@@ -13,7 +13,9 @@ constexpr const char* kQuantNames[] = {"TRN", "TRN_ZERO", "RND", "RND_ZERO",
                                        "RND_INF", "RND_MIN_INF", "RND_CONV"};
 constexpr const char* kOverflowNames[] = {"WRAP", "SAT", "SAT_ZERO", "SAT_SYM"};
 
-std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// Appended, not `"\"" + std::string(text)`: GCC 12 at -O2 warns falsely
+// (-Wrestrict) on a literal prepended to a string temporary.
+std::string Quoted(std::string_view text) { return std::string(1, '"').append(text).append(1, '"'); }
 
 void CheckWidth(int width, const char* what) {
   if (width < 1 || width > 64)
