@@ -25,7 +25,7 @@
 #include <string>
 
 #include "hlsforge/backends/hls_backend.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "test_data.h"
 
 namespace fs = std::filesystem;
@@ -37,7 +37,7 @@ const std::string kGolden = hlsforge::test_data::Root() + "/golden/hls4ml/";
 
 StatusOr<ir::Graph> LoadGolden(const std::string& model) {
   const std::string dir = kGolden + model;
-  return frontends::LoadConfiguredModel(dir + "/model_clean.onnx", "", dir + "/hls4ml_config_input.yml");
+  return flow::LoadConfiguredModel(dir + "/model_clean.onnx", dir + "/hls4ml_config_input.yml");
 }
 
 // 1000 -> 1000 -> 10 MLP with resolved precisions: 1,010,000 weights.
