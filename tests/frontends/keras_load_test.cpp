@@ -379,7 +379,7 @@ TEST(KerasErrors, TruncatedH5) {
   TempDir d;
   std::string bytes = ReadText(M("KERAS_1layer_weights.h5"));
   for (size_t keep : {bytes.size() / 2, size_t{100}, size_t{0}}) {
-    const std::string w = d / ("t" + std::to_string(keep) + ".h5");
+    const std::string w = d / std::string("t").append(std::to_string(keep)).append(".h5");  // not "t" + ...: GCC 12 -Wrestrict
     WriteText(w, bytes.substr(0, keep));
     auto g = LoadKeras(M("KERAS_1layer.json"), w);
     ASSERT_FALSE(g.ok()) << keep;
