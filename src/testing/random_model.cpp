@@ -101,7 +101,10 @@ int64_t RequiredDistinct(const ir::Graph& g, const ir::Layer& l, int64_t min_dis
     if (l.activation == ir::ActivationKind::BinaryTanh) return 2;
     if (l.activation == ir::ActivationKind::TernaryTanh) return 3;
   }
-  return std::min<int64_t>(min_distinct, int64_t{1} << std::min(type.width(), 20));
+  // values the type holds (a signed SAT_SYM type never takes its most negative word)
+  const int64_t capacity = (int64_t{1} << std::min(type.width(), 20)) -
+                           (type.is_signed() && type.overflow() == Overflow::SAT_SYM ? 1 : 0);
+  return std::min<int64_t>(min_distinct, capacity);
 }
 
 int64_t CountDistinct(const NDArray& a) { return static_cast<int64_t>(std::set<double>(a.data.begin(), a.data.end()).size()); }

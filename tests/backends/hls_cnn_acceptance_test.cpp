@@ -126,7 +126,7 @@ NDArray GoldenRows(const std::string& golden_dir, const std::string& prefix) {
 // layer output must take; golden_out: the reference hls4ml C simulation for
 // those rows (empty: none).
 void CnnAcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x,
-                       int64_t min_distinct, Softmax softmax, const NDArray& golden_out = {}) {
+                       const Distinct& min_distinct, Softmax softmax, const NDArray& golden_out = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   auto loaded = frontends::LoadConfiguredModel(model, "", config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -209,7 +209,7 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
               tag.c_str(), static_cast<long long>(x.rows()), static_cast<long long>(e->row_size()), graphs.size(),
               softmax == Softmax::ConstantPitfall ? ", explicit inp_norm" : "",
               golden_out.data.empty() ? "" : " and vs hls4ml's C simulation", static_cast<long long>(layers),
-              static_cast<long long>(min_distinct),
+              static_cast<long long>(min_distinct.all),
               softmax == Softmax::ConstantPitfall ? " (the default-config softmax: constant 1/N, asserted)" : "",
               compile_s, csim_s, secs);
   if (!::testing::Test::HasFailure()) fs::remove_all(root);
@@ -217,30 +217,31 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
 
 const std::string kGolden = kShared + "/golden/hls4ml/";
 
-void OnnxWithGoldenInputs(const std::string& model, int64_t min_distinct, Softmax softmax) {
+void OnnxWithGoldenInputs(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   CnnAcceptanceCase("onnx_" + model, kShared + "/models/onnx/" + model + ".onnx", "",
                     GoldenRows(kGolden + model, "input"), min_distinct, softmax);
 }
 
-void GoldenConfig(const std::string& model, int64_t min_distinct, Softmax softmax) {
+void GoldenConfig(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   const std::string d = kGolden + model;
   CnnAcceptanceCase("golden_" + model, d + "/model_clean.onnx", d + "/hls4ml_config_input.yml",
                     GoldenRows(d, "input"), min_distinct, softmax, GoldenRows(d, "output_hls4ml"));
 }
 
-void Keras(const std::string& model, int64_t min_distinct, Softmax softmax) {
+void Keras(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   CnnAcceptanceCase("keras_" + model, kShared + "/models/keras/" + model + ".json", "",
                     Rows(ReadOrThrow(kShared + "/golden/keras/" + model + "/input.npy"), 300), min_distinct, softmax);
 }
 
 }  // namespace
 
-// Each case: (minimum distinct values of every compared layer output over its
-// rows), and whether its stable softmax is the known constant 1/N under its
+// Each case states the distinct values every compared layer output must take
+// over its rows (capped by what the layer's type holds), with the exceptions
+// it lists, and whether its stable softmax is the known constant 1/N under its
 // config.
 // models/onnx, default config (every precision auto over fixed<16,6>)
-TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_small_keras", 100, Softmax::ConstantPitfall); }
-TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras", 100, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_small_keras", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras", {100}, Softmax::ConstantPitfall); }
 TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   const std::string path = kShared + "/models/onnx/separable_conv_model_ch_last.onnx";
   auto g = frontends::LoadConfiguredModel(path, "", "");
@@ -253,11 +254,12 @@ TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   std::mt19937 rng(6);
   std::normal_distribution<double> d(0, 1);
   for (int64_t i = 0; i < rows * in.size(); ++i) x.data.push_back(static_cast<float>(d(rng)));
-  CnnAcceptanceCase("onnx_separable_conv_model_ch_last", path, "", x, 1000, Softmax::Varies);
+  // A 4-bit quantized model: LeakyRelu_0 (fixed<4,2>) of a 4-bit input takes 7 values.
+  CnnAcceptanceCase("onnx_separable_conv_model_ch_last", path, "", x, {150, {{"LeakyRelu_0", 7}}}, Softmax::Varies);
 }
 // golden/hls4ml: model_clean.onnx + hls4ml_config_input.yml (also == hls4ml's C simulation)
-TEST(HlsCnnAcceptance, Golden_conv1d_small_keras) { GoldenConfig("conv1d_small_keras", 100, Softmax::ConstantPitfall); }
-TEST(HlsCnnAcceptance, Golden_conv2d_small_keras) { GoldenConfig("conv2d_small_keras", 100, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Golden_conv1d_small_keras) { GoldenConfig("conv1d_small_keras", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Golden_conv2d_small_keras) { GoldenConfig("conv2d_small_keras", {100}, Softmax::ConstantPitfall); }
 // models/keras, default config
-TEST(HlsCnnAcceptance, Keras_KERAS_conv1d_small) { Keras("KERAS_conv1d_small", 100, Softmax::ConstantPitfall); }
-TEST(HlsCnnAcceptance, Keras_KERAS_conv2d_model) { Keras("KERAS_conv2d_model", 100, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Keras_KERAS_conv1d_small) { Keras("KERAS_conv1d_small", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Keras_KERAS_conv2d_model) { Keras("KERAS_conv2d_model", {100}, Softmax::ConstantPitfall); }

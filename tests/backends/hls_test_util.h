@@ -205,18 +205,27 @@ inline void ExplicitInpNorm(ir::Graph& g) {
       l.config.precision["inp_norm"].type = FixedType(16, 5, false, Quant::TRN, Overflow::SAT);
 }
 
-/// Every layer output of `trace` (emu::Trace of g) must take
-/// hlsforge::testing::RequiredDistinct(g, layer, min_distinct) distinct
-/// values; with softmax_constant, a Softmax output must instead be one
-/// constant (hls4ml's 1/N pitfall under the config being tested).
-inline void ExpectLayersVary(const ir::Graph& g, const std::map<std::string, NDArray>& trace, int64_t min_distinct,
+/// The distinct values a case requires of its compared layer outputs: `all`
+/// for every layer (capped by what its type holds, binary 2, ternary 3:
+/// hlsforge::testing::RequiredDistinct), except the layers listed.
+struct Distinct {
+  int64_t all;
+  std::map<std::string, int64_t> layer = {};
+};
+
+/// Every layer output of `trace` (emu::Trace of g) must take its required
+/// number of distinct values; with softmax_constant, a Softmax output must
+/// instead be one constant (hls4ml's 1/N pitfall under the config tested).
+inline void ExpectLayersVary(const ir::Graph& g, const std::map<std::string, NDArray>& trace, const Distinct& want,
                              bool softmax_constant, const std::string& what) {
   for (const auto& l : g.layers) {
     auto it = trace.find(l.name);
     ASSERT_NE(it, trace.end()) << what << ": layer " << l.name << " not traced";
     const std::string w = what + " layer '" + l.name + "'";
+    auto o = want.layer.find(l.name);
     if (softmax_constant && l.kind == ir::LayerKind::Softmax) hlsforge::testing::ExpectConstant(it->second, w);
-    else hlsforge::testing::ExpectVarying(it->second, hlsforge::testing::RequiredDistinct(g, l, min_distinct), w);
+    else if (o != want.layer.end()) hlsforge::testing::ExpectVarying(it->second, o->second, w);
+    else hlsforge::testing::ExpectVarying(it->second, hlsforge::testing::RequiredDistinct(g, l, want.all), w);
   }
 }
 

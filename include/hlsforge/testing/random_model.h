@@ -82,7 +82,8 @@ int64_t CountDistinct(const NDArray& a);
 /// The distinct values a layer's output is required to take over a batch:
 /// 2 for a binary output (a 1-bit type, a sign activation, a binary
 /// threshold), 3 for a ternary one (ternary tanh or threshold), else
-/// min(min_distinct, 2^W) for its result type of W bits.
+/// min(min_distinct, the number of values its result type holds: 2^W, one
+/// less for a signed SAT_SYM type).
 int64_t RequiredDistinct(const ir::Graph& g, const ir::Layer& l, int64_t min_distinct);
 
 /// Fails (message names `what`, the count and the threshold) when `a` takes
