@@ -93,20 +93,6 @@ using result_t = typename result<W, I, S, tr<A>::is_int && tr<B>::is_int>::type;
 
 template <class R> constexpr R from_word(int64_t w) { R r; r.V = w; return r; }
 
-// Exact comparison of two words of different formats: -1, 0, 1.
-constexpr int compare(int64_t a, fx::Format fa, int64_t b, fx::Format fb) {
-  fx::i128 x = fx::widen(a, fa.s), y = fx::widen(b, fb.s);
-  const int d = fx::frac(fb) - fx::frac(fa);  // shift x up by d (or y by -d)
-  if (d > 0) {
-    if (d > 63) return x > 0 ? 1 : x < 0 ? -1 : (y > 0 ? -1 : y < 0 ? 1 : 0);
-    x <<= d;
-  } else if (d < 0) {
-    if (d < -63) return y > 0 ? -1 : y < 0 ? 1 : (x > 0 ? 1 : x < 0 ? -1 : 0);
-    y <<= -d;
-  }
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 // Integer type holding W bits: implicit conversion target of ap_int.
 template <bool S> struct c_int { using type = long long; };
 template <> struct c_int<false> { using type = unsigned long long; };
@@ -229,7 +215,7 @@ struct ap_fixed_base {
 
   // value * 2^sh assigned to this type (>> uses the quantization mode).
   constexpr ap_fixed_base operator<<(int sh) const {
-    return hlsforge_sim::from_word<ap_fixed_base>(hlsforge::fx::convert(hlsforge::fx::widen(V, S), (W - I) - sh, fmt));
+    return hlsforge_sim::from_word<ap_fixed_base>(hlsforge::fx::shift(V, fmt, sh));
   }
   constexpr ap_fixed_base operator>>(int sh) const { return *this << -sh; }
   constexpr ap_fixed_base& operator<<=(int sh) { return *this = *this << sh; }
@@ -328,7 +314,7 @@ struct ap_int_base {
 
   // Same type; bits shifted out are lost, >> is arithmetic for signed types.
   constexpr ap_int_base operator<<(int sh) const {
-    return hlsforge_sim::from_word<ap_int_base>(hlsforge::fx::convert(hlsforge::fx::widen(V, S), -sh, fmt));
+    return hlsforge_sim::from_word<ap_int_base>(hlsforge::fx::shift(V, fmt, sh));
   }
   constexpr ap_int_base operator>>(int sh) const { return *this << -sh; }
   constexpr ap_int_base& operator<<=(int sh) { return *this = *this << sh; }
@@ -415,7 +401,7 @@ HLSFORGE_SIM_BITWISE(^)
 #define HLSFORGE_SIM_CMP(OP)                                                                   \
   template <class A, class B, hlsforge_sim::enable_binary<A, B> = 0>                           \
   constexpr bool operator OP(const A& a, const B& b) {                                         \
-    return hlsforge_sim::compare(hlsforge_sim::tr<A>::word(a), hlsforge_sim::format_of<A>(),   \
+    return hlsforge::fx::compare(hlsforge_sim::tr<A>::word(a), hlsforge_sim::format_of<A>(),   \
                                  hlsforge_sim::tr<B>::word(b), hlsforge_sim::format_of<B>()) OP 0; \
   }
 HLSFORGE_SIM_CMP(==)
