@@ -38,14 +38,14 @@ def ac_integer(w, s):
 
 
 FAMILIES = {
-    # family: (vectors folder, file infix, function prefix, fixed, integer, arith fn, toint fn)
-    "ap": ("ap_fixed", "", "", ap_fixed, ap_integer, "Arith", "ToInt"),
-    "ac": ("ac_fixed", "ac_", "Ac", ac_fixed, ac_integer, "AcArith", "AcToInt"),
+    # family: (vectors folder, file infix, function prefix, fixed, integer, toint fn)
+    "ap": ("ap_fixed", "", "", ap_fixed, ap_integer, "ToInt"),
+    "ac": ("ac_fixed", "ac_", "Ac", ac_fixed, ac_integer, "AcToInt"),
 }
 
 
 def generate(family, path):
-    _, infix, prefix, fixed, integer, arith_fn, toint_fn = FAMILIES[family]
+    _, infix, prefix, fixed, integer, toint_fn = FAMILIES[family]
     quant, cast, arith, toint = {}, {}, {}, {}
     with open(path) as f:
         for line in f:
@@ -64,7 +64,7 @@ def generate(family, path):
                 w1, i1, s1, _, w2, i2, s2 = t[1:8]
                 key = " ".join([k, w1, i1, s1, w2, i2, s2])
                 op = {"mul": 0, "add": 1, "sub": 2}[k]
-                arith[key] = f"{arith_fn}<{fixed(w1, i1, s1)}, {fixed(w2, i2, s2)}, {op}>"
+                arith[key] = f"Arith<{fixed(w1, i1, s1)}, {fixed(w2, i2, s2)}, {op}>"
             elif k == "toint":
                 w1, i1, s1, _, w2, s2 = t[1:7]
                 key = " ".join([w1, i1, s1, w2, s2])

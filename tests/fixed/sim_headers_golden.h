@@ -40,15 +40,27 @@ void RegisterAcToInt(Registry*);
 
 template <class T> int64_t Quant(double v) { T t = v; return t.V; }
 template <class From, class To> int64_t Cast(int64_t w) { From f; f.V = w; To t = f; return t.V; }
+// The result type's integer bits and signedness: iwidth / is_signed_v
+// (ap_fixed) or i_width / sign (ac_fixed).
+template <class R> void TypeOf(const R&, int* rw, int* ri, int* rs) {
+  *rw = R::width;
+  if constexpr (requires { R::i_width; }) {
+    *ri = R::i_width;
+    *rs = R::sign;
+  } else {
+    *ri = R::iwidth;
+    *rs = R::is_signed_v;
+  }
+}
 template <class A, class B, int Op> int64_t Arith(int64_t x, int64_t y, int* rw, int* ri, int* rs) {
   A a; a.V = x;
   B b; b.V = y;
   if constexpr (Op == 0) {
-    auto p = a * b; *rw = p.width; *ri = p.iwidth; *rs = p.is_signed_v; return p.V;
+    auto p = a * b; TypeOf(p, rw, ri, rs); return p.V;
   } else if constexpr (Op == 1) {
-    auto p = a + b; *rw = p.width; *ri = p.iwidth; *rs = p.is_signed_v; return p.V;
+    auto p = a + b; TypeOf(p, rw, ri, rs); return p.V;
   } else {
-    auto p = a - b; *rw = p.width; *ri = p.iwidth; *rs = p.is_signed_v; return p.V;
+    auto p = a - b; TypeOf(p, rw, ri, rs); return p.V;
   }
 }
 template <class From, class To> int64_t ToInt(int64_t w, double* d) {
@@ -58,18 +70,6 @@ template <class From, class To> int64_t ToInt(int64_t w, double* d) {
   return t.V;
 }
 
-// ac_fixed: the result type's members are i_width / sign.
-template <class A, class B, int Op> int64_t AcArith(int64_t x, int64_t y, int* rw, int* ri, int* rs) {
-  A a; a.V = x;
-  B b; b.V = y;
-  if constexpr (Op == 0) {
-    auto p = a * b; *rw = p.width; *ri = p.i_width; *rs = p.sign; return p.V;
-  } else if constexpr (Op == 1) {
-    auto p = a + b; *rw = p.width; *ri = p.i_width; *rs = p.sign; return p.V;
-  } else {
-    auto p = a - b; *rw = p.width; *ri = p.i_width; *rs = p.sign; return p.V;
-  }
-}
 // ac_fixed has no implicit conversion to ac_int: y = x.to_ac_int() (FORMAT.md).
 template <class From, class To> int64_t AcToInt(int64_t w, double* d) {
   From f; f.V = w;

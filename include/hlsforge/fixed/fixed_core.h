@@ -306,6 +306,20 @@ constexpr int64_t sub(int64_t a, Format fa, int64_t b, Format fb) {
   return wrap((widen(a, fa.s) << (f - frac(fa))) - (widen(b, fb.s) << (f - frac(fb))), r.w, r.s);
 }
 
+/// Compound assignments of the vendor types, a += b / a -= b (minus) and
+/// a *= b: the exact result assigned to a's format fa with its modes (no
+/// limit on the intermediate width). For + and -, the fraction bits of fa
+/// and fb differ by at most 62; for *, fa.w + fb.w <= 126.
+constexpr int64_t add_assign(int64_t a, Format fa, int64_t b, Format fb, bool minus) {
+  const int f = max_int(frac(fa), frac(fb));
+  const i128 x = widen(a, fa.s) << (f - frac(fa));
+  const i128 y = widen(b, fb.s) << (f - frac(fb));
+  return convert(minus ? x - y : x + y, f, fa);
+}
+constexpr int64_t mul_assign(int64_t a, Format fa, int64_t b, Format fb) {
+  return convert(widen(a, fa.s) * widen(b, fb.s), frac(fa) + frac(fb), fa);
+}
+
 /// Word of the fixed word assigned to an integer type int<w2,s2>: the
 /// fraction is removed, then the value wraps to w2 bits. Family difference 1:
 /// AP (ap_fixed to ap_int / ap_uint) truncates toward zero; AC

@@ -56,7 +56,7 @@ inline int compare_double(int64_t word, fx::Format f, double d) {
 }  // namespace hlsforge_acsim
 
 template <int W, int I, bool S = true, ac_q_mode Q = AC_TRN, ac_o_mode O = AC_WRAP>
-class ac_fixed {
+class ac_fixed : public hlsforge_acsim::bit_access<ac_fixed<W, I, S, Q, O>, S> {
   static_assert(W >= 1 && W <= 64, "hlsforge sim headers: ac_fixed width must be in 1..64");
 
  public:
@@ -92,34 +92,6 @@ class ac_fixed {
   constexpr int length() const { return W; }
   constexpr bool is_neg() const { return S && V < 0; }
 
-  // Bit and slice access (bit i of the word; slices are ac_int<WS,S>).
-  class ac_bitref {
-   public:
-    constexpr ac_bitref(ac_fixed* d, int i) : d_(d), i_(i) {}
-    constexpr operator bool() const { return (static_cast<uint64_t>(d_->V) >> i_) & 1; }  // NOLINT
-    constexpr ac_bitref& operator=(int b) {
-      d_->V = hlsforge_acsim::set_slice(d_->V, fmt, i_, 1, b & 1);
-      return *this;
-    }
-    template <int W2, bool S2>
-    constexpr ac_bitref& operator=(const ac_int<W2, S2>& b) { return *this = b.to_int(); }
-    constexpr ac_bitref& operator=(const ac_bitref& b) { return *this = static_cast<int>(bool(b)); }
-
-   private:
-    ac_fixed* d_;
-    int i_;
-  };
-  constexpr ac_bitref operator[](int i) { return ac_bitref(this, i); }
-  constexpr bool operator[](int i) const { return (static_cast<uint64_t>(V) >> i) & 1; }
-  template <int WS>
-  constexpr ac_int<WS, S> slc(int lsb) const {
-    return hlsforge_acsim::from_word<ac_int<WS, S>>(hlsforge_acsim::slice(V, fmt, lsb, WS, S));
-  }
-  template <int W2, bool S2>
-  constexpr ac_fixed& set_slc(int lsb, const ac_int<W2, S2>& x) {
-    V = hlsforge_acsim::set_slice(V, fmt, lsb, W2, x.V);
-    return *this;
-  }
   constexpr ac_fixed<W, I, false> bit_complement() const {
     return hlsforge_acsim::from_word<ac_fixed<W, I, false>>(hlsforge::fx::wrap(~V, W, false));
   }
@@ -135,8 +107,7 @@ class ac_fixed {
   constexpr ac_fixed& operator*=(const T& b) {
     constexpr auto fb = hlsforge_acsim::tr<T>::fmt;
     static_assert(W + fb.w <= 120, "hlsforge sim headers: operands of *= are too wide");
-    V = hlsforge::fx::convert(hlsforge::fx::widen(V, S) * hlsforge::fx::widen(hlsforge_acsim::tr<T>::word(b), fb.s),
-                              (W - I) + hlsforge::fx::frac(fb), fmt);
+    V = hlsforge::fx::mul_assign(V, fmt, hlsforge_acsim::tr<T>::word(b), fb);
     return *this;
   }
   template <class T, std::enable_if_t<hlsforge_acsim::tr<T>::ok, int> = 0>
@@ -179,9 +150,7 @@ class ac_fixed {
     constexpr int f = (W - I) > hlsforge::fx::frac(fb) ? (W - I) : hlsforge::fx::frac(fb);
     static_assert(f - (W - I) <= 62 && f - hlsforge::fx::frac(fb) <= 62,
                   "hlsforge sim headers: operands of += / -= are too far apart in scale");
-    const hlsforge::fx::i128 x = hlsforge::fx::widen(V, S) << (f - (W - I));
-    const hlsforge::fx::i128 y = hlsforge::fx::widen(hlsforge_acsim::tr<T>::word(b), fb.s) << (f - hlsforge::fx::frac(fb));
-    V = hlsforge::fx::convert(minus ? x - y : x + y, f, fmt);
+    V = hlsforge::fx::add_assign(V, fmt, hlsforge_acsim::tr<T>::word(b), fb, minus);
     return *this;
   }
 };

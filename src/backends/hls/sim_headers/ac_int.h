@@ -115,6 +115,48 @@ constexpr int64_t special(ac_special_val v, fx::Format f) {
   if (f.o == fx::Overflow::SAT_SYM) return f.w == 1 ? 0 : fx::min_word(f.w, true) + 1;
   return fx::min_word(f.w, true);
 }
+// Bit and slice access of ac_int and ac_fixed (D: the type, with its word V
+// and format fmt): x[i] reads or writes bit i of the word; x.slc<WS>(lsb) is
+// the ac_int<WS,S> of bits [lsb + WS - 1 : lsb]; x.set_slc(lsb, y) writes
+// the bits of the ac_int y there.
+template <class D, bool S>
+class bit_access {
+ public:
+  class ac_bitref {
+   public:
+    constexpr ac_bitref(D* d, int i) : d_(d), i_(i) {}
+    constexpr operator bool() const { return (static_cast<uint64_t>(d_->V) >> i_) & 1; }  // NOLINT
+    constexpr ac_bitref& operator=(int b) {
+      d_->V = set_slice(d_->V, D::fmt, i_, 1, b & 1);
+      return *this;
+    }
+    template <int W2, bool S2>
+    constexpr ac_bitref& operator=(const ac_int<W2, S2>& b) { return *this = b.to_int(); }
+    constexpr ac_bitref& operator=(const ac_bitref& b) { return *this = static_cast<int>(bool(b)); }
+
+   private:
+    D* d_;
+    int i_;
+  };
+  constexpr ac_bitref operator[](int i) { return ac_bitref(static_cast<D*>(this), i); }
+  constexpr bool operator[](int i) const { return (static_cast<uint64_t>(word()) >> i) & 1; }
+  template <int WS>
+  constexpr ac_int<WS, S> slc(int lsb) const {
+    ac_int<WS, S> r;
+    r.V = slice(word(), D::fmt, lsb, WS, S);
+    return r;
+  }
+  template <int W2, bool S2>
+  constexpr D& set_slc(int lsb, const ac_int<W2, S2>& x) {
+    D& d = static_cast<D&>(*this);
+    d.V = set_slice(d.V, D::fmt, lsb, W2, x.V);
+    return d;
+  }
+
+ private:
+  constexpr int64_t word() const { return static_cast<const D&>(*this).V; }
+};
+
 // Clamped shift distance of an integer operand.
 constexpr int shift_amount(int64_t n, bool s) {
   if (!s && n < 0) return 127;  // an unsigned 64-bit amount >= 2^63
@@ -125,7 +167,7 @@ constexpr int shift_amount(int64_t n, bool s) {
 
 // ---- ac_int ------------------------------------------------------------------------
 template <int W, bool S>
-class ac_int {
+class ac_int : public hlsforge_acsim::bit_access<ac_int<W, S>, S> {
   static_assert(W >= 1 && W <= 64, "hlsforge sim headers: ac_int width must be in 1..64");
 
  public:
@@ -158,34 +200,6 @@ class ac_int {
   double to_double() const { return hlsforge::fx::to_double(V, fmt); }
   constexpr int length() const { return W; }
 
-  // Bit and slice access.
-  class ac_bitref {
-   public:
-    constexpr ac_bitref(ac_int* d, int i) : d_(d), i_(i) {}
-    constexpr operator bool() const { return (static_cast<uint64_t>(d_->V) >> i_) & 1; }  // NOLINT
-    constexpr ac_bitref& operator=(int b) {
-      d_->V = hlsforge_acsim::set_slice(d_->V, fmt, i_, 1, b & 1);
-      return *this;
-    }
-    template <int W2, bool S2>
-    constexpr ac_bitref& operator=(const ac_int<W2, S2>& b) { return *this = b.to_int(); }
-    constexpr ac_bitref& operator=(const ac_bitref& b) { return *this = static_cast<int>(bool(b)); }
-
-   private:
-    ac_int* d_;
-    int i_;
-  };
-  constexpr ac_bitref operator[](int i) { return ac_bitref(this, i); }
-  constexpr bool operator[](int i) const { return (static_cast<uint64_t>(V) >> i) & 1; }
-  template <int WS>
-  constexpr ac_int<WS, S> slc(int lsb) const {
-    return hlsforge_acsim::from_word<ac_int<WS, S>>(hlsforge_acsim::slice(V, fmt, lsb, WS, S));
-  }
-  template <int W2, bool S2>
-  constexpr ac_int& set_slc(int lsb, const ac_int<W2, S2>& x) {
-    V = hlsforge_acsim::set_slice(V, fmt, lsb, W2, x.V);
-    return *this;
-  }
   constexpr bool and_reduce() const { return hlsforge::fx::wrap(V, W, false) == hlsforge::fx::max_word(W, false); }
   constexpr bool or_reduce() const { return V != 0; }
   constexpr bool xor_reduce() const {

@@ -197,9 +197,7 @@ struct ap_fixed_base {
   constexpr ap_fixed_base& operator-=(const T& b) { return addsub(b, true); }
   template <class T, std::enable_if_t<hlsforge_sim::tr<T>::ok, int> = 0>
   constexpr ap_fixed_base& operator*=(const T& b) {
-    constexpr auto fb = hlsforge_sim::format_of<T>();
-    V = hlsforge::fx::convert(hlsforge::fx::widen(V, S) * hlsforge::fx::widen(hlsforge_sim::tr<T>::word(b), fb.s),
-                              (W - I) + hlsforge::fx::frac(fb), fmt);
+    V = hlsforge::fx::mul_assign(V, fmt, hlsforge_sim::tr<T>::word(b), hlsforge_sim::format_of<T>());
     return *this;
   }
   template <class T, std::enable_if_t<hlsforge_sim::tr<T>::ok, int> = 0>
@@ -234,9 +232,7 @@ struct ap_fixed_base {
     constexpr int f = (W - I) > hlsforge::fx::frac(fb) ? (W - I) : hlsforge::fx::frac(fb);
     static_assert(f - (W - I) <= 62 && f - hlsforge::fx::frac(fb) <= 62,
                   "hlsforge sim headers: operands of += / -= are too far apart in scale");
-    const hlsforge::fx::i128 x = hlsforge::fx::widen(V, S) << (f - (W - I));
-    const hlsforge::fx::i128 y = hlsforge::fx::widen(hlsforge_sim::tr<T>::word(b), fb.s) << (f - hlsforge::fx::frac(fb));
-    V = hlsforge::fx::convert(minus ? x - y : x + y, f, fmt);
+    V = hlsforge::fx::add_assign(V, fmt, hlsforge_sim::tr<T>::word(b), fb, minus);
     return *this;
   }
 };
