@@ -1,0 +1,121 @@
+// Acceptance of the Verilog backend: for every dense model of shared/models
+// (ONNX, QONNX, Keras/QKeras incl. binary and ternary) with the default
+// config, and for every dense golden hls4ml config (with the legacy-softmax
+// variants), the Verilator simulation of the generated RTL equals
+// emu::Predict bit for bit on 1,000 rows, and the measured latency equals
+// hlsforge_rtl.json's. Rows: golden models 600 rows of input_normal + 400 of
+// input_uniform4; Keras models their golden 1,000-row input; others 1,000
+// rows N(0, 2) (TFC_1W1A: U[0, 1)). Several models share one Verilator build.
+#include <random>
+
+#include "hlsforge/frontends/load_model.h"
+#include "rtl_test_util.h"
+
+using namespace rtl_test;
+
+namespace {
+
+const std::string kShared = HLSFORGE_SHARED_DIR;
+
+NDArray GoldenInput(const std::string& dir) {
+  auto n = ReadNpy(dir + "/input_normal.npy");
+  auto u = ReadNpy(dir + "/input_uniform4.npy");
+  if (!n.ok() || !u.ok()) throw Error("cannot read inputs of " + dir);
+  return Concat(Rows(*n, 600), Rows(*u, 400));
+}
+
+NDArray Synthetic(const ir::Graph& g, uint32_t seed, bool uniform01) {
+  const int64_t n = g.tensor(g.inputs.at(0)).size();
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> d(0, 2);
+  std::uniform_real_distribution<double> u(0, 1);
+  NDArray x;
+  x.shape = {1000, n};
+  for (int64_t i = 0; i < 1000 * n; ++i) x.data.push_back(static_cast<float>(uniform01 ? u(rng) : d(rng)));
+  return x;
+}
+
+struct Model {
+  std::string tag, path, weights, config, input;  // input: golden dir, keras golden dir, or "" (synthetic)
+  bool keras_input = false, uniform01 = false;
+};
+
+Model Golden(const std::string& name, bool legacy = false) {
+  const std::string d = kShared + "/golden/hls4ml/" + name + (legacy ? "/legacy_softmax" : "");
+  return {"g_" + name + (legacy ? "_legacy" : ""), d + "/model_clean.onnx", "", d + "/hls4ml_config_input.yml", d};
+}
+Model Onnx(const std::string& sub, const std::string& name, const std::string& golden_twin) {
+  return {"d_" + name, kShared + "/models/" + sub + "/" + name + ".onnx", "", "",
+          golden_twin.empty() ? "" : kShared + "/golden/hls4ml/" + golden_twin};
+}
+Model Keras(const std::string& file, const std::string& weights, const std::string& golden) {
+  Model m{"k_" + golden, kShared + "/models/keras/" + file, weights.empty() ? "" : kShared + "/models/keras/" + weights,
+          "", kShared + "/golden/keras/" + golden};
+  m.keras_input = true;
+  return m;
+}
+
+void RunModels(const std::string& batch, const std::vector<Model>& models) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Case> cases;
+  for (const Model& m : models) {
+    auto g = frontends::LoadConfiguredModel(m.path, m.weights, m.config);
+    ASSERT_TRUE(g.ok()) << m.tag << ": " << g.status().message();
+    Case c;
+    c.tag = m.tag;
+    for (char& ch : c.tag) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    c.g = std::move(g).value();
+    if (m.keras_input) {
+      auto x = ReadNpy(m.input + "/input.npy");
+      ASSERT_TRUE(x.ok()) << x.status().message();
+      c.x = Rows(*x, 1000);
+    } else if (!m.input.empty()) {
+      c.x = GoldenInput(m.input);
+    } else {
+      c.x = Synthetic(c.g, m.tag == "d_TFC_1W1A" ? 2 : 1, m.uniform01);
+    }
+    cases.push_back(std::move(c));
+  }
+  const fs::path root = RtlTmpDir("acc_" + batch);
+  const BatchStats st = ExpectRtlMatchesEmulator(cases, root);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("[ covered  ] %s: %lld designs x 1000 rows (%lld values) bit-exact vs emu::Predict, latency as "
+              "reported; Verilator build %.1f s, simulation %.2f s, total %.1f s\n",
+              batch.c_str(), static_cast<long long>(st.designs), static_cast<long long>(st.values), st.build_s,
+              st.run_s, secs);
+  if (!::testing::Test::HasFailure()) fs::remove_all(root);
+}
+
+}  // namespace
+
+TEST(RtlAcceptance, OnnxMlps) {
+  RunModels("onnx", {Onnx("onnx", "two_layer_keras", "two_layer_keras"),
+                     Onnx("onnx", "three_layer_keras", "three_layer_keras"),
+                     Onnx("onnx", "three_layer_pytorch", "three_layer_pytorch"),
+                     Onnx("onnx", "three_layer_bn_pytorch", ""), Golden("two_layer_keras"),
+                     Golden("three_layer_keras"), Golden("three_layer_keras", true), Golden("three_layer_pytorch"),
+                     Golden("three_layer_pytorch", true)});
+}
+
+TEST(RtlAcceptance, JetTaggers) {
+  RunModels("jet", {Onnx("qonnx", "qkeras_jettagging", "qkeras_jettagging"), Golden("qkeras_jettagging"),
+                    Keras("qkeras_3layer.json", "", "qkeras_3layer"),
+                    Keras("qkeras-v3_3layer.keras", "", "qkeras-v3_3layer"),
+                    Keras("KERAS_1layer.json", "", "KERAS_1layer"), Keras("KERAS_3layer.json", "", "KERAS_3layer"),
+                    Keras("KERAS_3layer.json", "KERAS_3layer_70pruned_retrained_weights.h5",
+                          "KERAS_3layer_70pruned_retrained"),
+                    Keras("KERAS_3layer_binary_smaller.json", "", "KERAS_3layer_binary_smaller"),
+                    Keras("KERAS_3layer_ternary_small.json", "", "KERAS_3layer_ternary_small")});
+}
+
+TEST(RtlAcceptance, BigAndBinary) {
+  RunModels("big", {Onnx("onnx", "dense_big_keras", "dense_big_keras"), Golden("dense_big_keras"),
+                    Golden("dense_big_keras", true), Onnx("onnx", "bnn_model_fc_1layer", "bnn_model_fc_1layer"),
+                    Golden("bnn_model_fc_1layer")});
+}
+
+TEST(RtlAcceptance, Tfc) {
+  Model w1 = Onnx("qonnx", "TFC_1W1A", "");
+  w1.uniform01 = true;
+  RunModels("tfc", {Onnx("qonnx", "TFC_2W2A", "TFC_2W2A"), Golden("TFC_2W2A"), w1});
+}
