@@ -1,12 +1,10 @@
 // --passes and --io-type of convert / inspect / predict: which pass pipeline
 // runs, and the io type the hardware plan is made for.
-#include <cstdio>
 #include <optional>
 #include <sstream>
 
 #include "commands.h"
-#include "hlsforge/frontends/load_model.h"
-#include "hlsforge/ir/config.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/passes/pass.h"
 
 namespace hlsforge::cli {
@@ -28,24 +26,6 @@ std::vector<std::string> SplitPasses(const std::string& list) {
   return names;
 }
 
-/// The model loaded and configured (as frontends::LoadConfiguredModel) but
-/// no pass run yet.
-StatusOr<ir::Graph> LoadUnpassed(const ModelArgs& a) {
-  auto g = frontends::LoadModel(a.model, a.weights);
-  if (!g.ok()) return g.status();
-  StatusOr<ir::ModelConfig> cfg = Status::Fail("no config");
-  if (a.config.empty()) {
-    auto text = ir::GenerateConfig(*g, "name");  // the config `hlsforge config` writes
-    if (!text.ok()) return text.status();
-    cfg = ir::ParseConfig(*text, a.model + " <default config: --granularity name>");
-  } else {
-    cfg = ir::LoadConfig(a.config);
-  }
-  if (!cfg.ok()) return cfg.status();
-  HLSFORGE_RETURN_IF_ERROR(ir::ApplyConfig(*cfg, *g));
-  return g;
-}
-
 }  // namespace
 
 void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type) {
@@ -60,25 +40,18 @@ void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type) {
 }
 
 StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last) {
-  std::optional<ir::IOType> io;
-  if (pipeline.io_type == "io_stream") io = ir::IOType::Stream;
-  else if (pipeline.io_type == "io_parallel") io = ir::IOType::Parallel;
-  if (pipeline.passes.empty()) {
-    // The default pipeline (lower_hardware last); an io type override is
-    // applied before the plan is made again for it.
-    auto g = PrepareModel(model);
-    if (!g.ok() || !io || g->io_type == *io) return g;
-    g->io_type = *io;
-    HLSFORGE_RETURN_IF_ERROR(passes::RunPipeline(*g, {kLowerHardware}).WithContext(model.model));
-    return g;
+  flow::Options options;
+  options.weights_path = model.weights;
+  // The io type override is applied before any pass runs, so the hardware
+  // plan (lower_hardware) is made for the io type actually used.
+  if (pipeline.io_type == "io_stream") options.io_type = ir::IOType::Stream;
+  else if (pipeline.io_type == "io_parallel") options.io_type = ir::IOType::Parallel;
+  if (!pipeline.passes.empty()) {
+    std::vector<std::string> names = SplitPasses(pipeline.passes);
+    if (lower_hardware_last && names.back() != kLowerHardware) names.push_back(kLowerHardware);
+    options.passes = std::move(names);
   }
-  std::vector<std::string> names = SplitPasses(pipeline.passes);
-  if (lower_hardware_last && names.back() != kLowerHardware) names.push_back(kLowerHardware);
-  auto g = LoadUnpassed(model);
-  if (!g.ok()) return g;
-  if (io) g->io_type = *io;
-  HLSFORGE_RETURN_IF_ERROR(passes::RunPipeline(*g, names).WithContext(model.model));
-  return g;
+  return flow::LoadConfiguredModel(model.model, model.config, options);
 }
 
 }  // namespace hlsforge::cli

@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "hls_test_util.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/report/summary.h"
 
@@ -182,7 +182,7 @@ class PlanConsistency : public ::testing::TestWithParam<Model> {};
 
 TEST_P(PlanConsistency, InspectEqualsWrittenParameters) {
   const Model& m = GetParam();
-  auto loaded = frontends::LoadConfiguredModel(m.path, m.weights, m.config);
+  auto loaded = flow::LoadConfiguredModel(m.path, m.config, flow::Options{m.weights, std::nullopt, std::nullopt});
   if (auto known = KnownLoadFailures().find(m.name); known != KnownLoadFailures().end()) {
     ASSERT_FALSE(loaded.ok()) << m.name << " loads now: remove it from KnownLoadFailures";
     EXPECT_NE(loaded.status().message().find(known->second), std::string::npos) << loaded.status().message();
@@ -225,7 +225,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, PlanConsistency, ::testing::ValuesIn(BundledMo
 // The case that made them disagree: TFC_2W2A at ReuseFactor 7. MatMul_1
 // (64 x 64) cannot use 7; both say 8 and multiplier_limit 379.
 TEST(PlanConsistencyCase, Tfc2w2aReuseFactor7) {
-  auto g = frontends::LoadConfiguredModel(kSource + "/examples/models/TFC_2W2A.onnx", "", "");
+  auto g = flow::LoadConfiguredModel(kSource + "/examples/models/TFC_2W2A.onnx", std::string());
   ASSERT_TRUE(g.ok()) << g.status().message();
   const fs::path dir = TmpDir("plan_tfc_rf7");
   ASSERT_GT(CheckPoint(*g, "TFC_2W2A RF 7", 7, 1, ir::IOType::Parallel, dir), 0);

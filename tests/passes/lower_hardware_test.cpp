@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
 
@@ -265,7 +265,7 @@ TEST(LowerHardware, Tfc2w2aReuseFactor7BecomesEight) {
   std::filesystem::create_directories(dir);
   const std::string cfg = (dir / "rf7.yml").string();
   std::ofstream(cfg) << "Model:\n  Precision: fixed<16,6>\n  ReuseFactor: 7\n";
-  auto g = frontends::LoadConfiguredModel(std::string(HLSFORGE_SOURCE_DIR) + "/examples/models/TFC_2W2A.onnx", "", cfg);
+  auto g = flow::LoadConfiguredModel(std::string(HLSFORGE_SOURCE_DIR) + "/examples/models/TFC_2W2A.onnx", cfg);
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(g.ok()) << g.status().message();
   const ir::Layer* l = g->FindLayer("MatMul_1");

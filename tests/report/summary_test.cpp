@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace hlsforge::report {
 namespace {
@@ -425,7 +425,7 @@ ir::Graph Configured(const std::string& model, const std::string& yaml = "") {
     cfg = (std::filesystem::temp_directory_path() / ("hlsforge_summary_test_" + model + ".yml")).string();
     std::ofstream(cfg) << yaml;
   }
-  auto g = frontends::LoadConfiguredModel(kModels + model + ".onnx", "", cfg);
+  auto g = flow::LoadConfiguredModel(kModels + model + ".onnx", cfg);
   if (!cfg.empty()) std::filesystem::remove(cfg);
   EXPECT_TRUE(g.ok()) << g.status().message();
   return g.ok() ? std::move(g).value() : ir::Graph{};
