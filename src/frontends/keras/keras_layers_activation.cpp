@@ -31,7 +31,7 @@ std::string AddActivation(Builder& b, const KLayer& k, const json& spec, const s
     FixedType rt;
     ActivationQuant(q, qp, rt, b.Where(k));
     l.quant = qp;
-    l.config.precision["result"].type = rt;
+    l.config.precision[ir::Slot::Result].type = rt;
     g.tensor(name).type = rt;
     return name;
   }
@@ -76,7 +76,7 @@ std::string AddActivation(Builder& b, const KLayer& k, const json& spec, const s
   if (kind == ir::ActivationKind::BinaryTanh || kind == ir::ActivationKind::TernaryTanh) {
     // outputs are exactly {-1, +1} / {-1, 0, +1}
     FixedType t(2, 2, true);
-    l.config.precision["result"].type = t;
+    l.config.precision[ir::Slot::Result].type = t;
     g.tensor(name).type = t;
   }
   return name;

@@ -56,7 +56,7 @@ bool Uniform(const std::vector<double>& v) {
 /// Sets a layer's result precision and its output tensor's type to `t`.
 void SetResultType(Converter& cv, int idx, const FixedType& t) {
   ir::Layer& l = cv.graph().layers[idx];
-  l.config.precision["result"].type = t;
+  l.config.precision[ir::Slot::Result].type = t;
   cv.graph().tensors[l.output].type = t;
 }
 
