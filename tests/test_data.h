@@ -1,6 +1,6 @@
 // Where the tests find their data. Paths are given in the layout of the full
 // test corpus (`golden/hls4ml/<model>/...`, `golden/keras/...`,
-// `models/{onnx,qonnx,keras}/...`, `golden/ap_fixed/vectors.txt`,
+// `models/{onnx,qonnx,keras}/...`, `golden/{ap,ac}_fixed/vectors.txt`,
 // `data/mnist/...`), which lives in `../shared` beside the source tree.
 //
 //  * With the full corpus present (CI, developers), every test reads it.

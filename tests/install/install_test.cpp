@@ -59,6 +59,7 @@ TEST_F(Installed, StandardLayout) {
                           "include/hlsforge/backends/hls_backend.h", "include/hlsforge/util/resource_dir.h",
                           "share/hlsforge/hls/kernels/nnet_all.h", "share/hlsforge/hls/kernels/dense.h",
                           "share/hlsforge/hls/sim_headers/ap_fixed.h", "share/hlsforge/hls/sim_headers/hls_stream.h",
+                          "share/hlsforge/hls/sim_headers/ac_fixed.h", "share/hlsforge/hls/sim_headers/ac_int.h",
                           "share/hlsforge/hls/sim_headers/hlsforge_fixed_core.h"})
     EXPECT_TRUE(fs::is_regular_file(P(rel))) << rel << " not installed";
   // The installed simulation headers are self-contained: the core itself,
