@@ -1,4 +1,4 @@
-// Acceptance of the HLS backend (issue 4): for every dense model of
+// Acceptance of the HLS backend: for every dense model of
 // shared/models/onnx, shared/models/qonnx and shared/golden/hls4ml (with the
 // legacy_softmax variants), the C simulation equals emu::Predict bit for bit
 // in both io types and both strategies:
@@ -18,13 +18,14 @@
 
 #include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 using namespace hls_test;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 NDArray GoldenInput(const std::string& golden_dir) {
   auto n = ReadNpy(golden_dir + "/input_normal.npy");
@@ -116,7 +117,7 @@ void Golden(const std::string& model, bool legacy = false) {
 }
 
 void Plain(const std::string& subdir, const std::string& model, const std::string& golden_twin) {
-  const std::string path = kShared + "/models/" + subdir + "/" + model + ".onnx";
+  const std::string path = hlsforge::test_data::Path("models/" + subdir + "/" + model + ".onnx");
   NDArray x;
   if (!golden_twin.empty()) {
     x = GoldenInput(kShared + "/golden/hls4ml/" + golden_twin);

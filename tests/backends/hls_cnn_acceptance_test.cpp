@@ -1,5 +1,5 @@
-// Acceptance of the HLS backend on convolutional networks (issue 6): for every
-// CNN of the issue, the C simulation equals emu::Predict bit for bit, in both
+// Acceptance of the HLS backend on convolutional networks: for every
+// CNN below, the C simulation equals emu::Predict bit for bit, in both
 // io types and both strategies:
 //   models    models/onnx/conv1d_small_keras, conv2d_small_keras (channels-first
 //             Keras exports), separable_conv_model_ch_last (QONNX, channels-
@@ -34,13 +34,14 @@
 
 #include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 using namespace hls_test;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 struct Variant {
   const char* name;

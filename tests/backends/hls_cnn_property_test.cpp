@@ -1,8 +1,8 @@
 // Property test of the HLS backend on convolutional networks: random small
 // CNNs built directly in the IR, C simulation == emu::Predict bit for bit on
 // random inputs.
-//   HLSFORGE_CNN_PROPERTY_COUNT  number of CNNs (default 30 in CI; the issue
-//                                asks for >= 100: HLSFORGE_CNN_PROPERTY_COUNT=100)
+//   HLSFORGE_CNN_PROPERTY_COUNT  number of CNNs (default 30 in CI; the full
+//                                run is >= 100: HLSFORGE_CNN_PROPERTY_COUNT=100)
 //   HLSFORGE_CNN_PROPERTY_SEED   first seed (default 60000); CNN k uses seed + k
 //   HLSFORGE_CNN_PROPERTY_BATCH  CNNs per g++ run (default 30)
 //   HLSFORGE_CNN_PROPERTY_SEEDS  explicit comma-separated seed list (replaces the above)

@@ -1,7 +1,7 @@
 // Property test of the HLS backend: random MLPs, C simulation == emu::Predict
 // bit for bit on random inputs.
-//   HLSFORGE_PROPERTY_COUNT  number of MLPs (default 24 in CI; the issue asks
-//                            for >= 200: HLSFORGE_PROPERTY_COUNT=200)
+//   HLSFORGE_PROPERTY_COUNT  number of MLPs (default 24 in CI; the full run
+//                            is >= 200: HLSFORGE_PROPERTY_COUNT=200)
 //   HLSFORGE_PROPERTY_SEED   first seed (default 12345); MLP k uses seed + k
 //   HLSFORGE_PROPERTY_BATCH  MLPs per g++ run (default 40)
 //   HLSFORGE_PROPERTY_SEEDS  explicit comma-separated seed list (replaces the above)

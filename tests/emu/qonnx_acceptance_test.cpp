@@ -1,4 +1,4 @@
-// Issue 3 QONNX acceptance, through the CLI's model path
+// QONNX acceptance, through the CLI's model path
 // (flow::LoadConfiguredModel with no config = hls4ml's
 // config_from_onnx_model(granularity='name'): the quantizers set the types):
 //  * float mode is the source model's float semantics whatever the config and
@@ -31,11 +31,12 @@
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/util/mnist.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 namespace hlsforge::emu {
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 const std::string kGolden = kShared + "/golden/hls4ml/";
 
 NDArray Rows(const NDArray& a, int64_t n) {
@@ -250,14 +251,6 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
     const double e_float = MaxAbs(ours_f, ref, false, false);
     std::printf("[qonnx] %s %s: max-abs error vs output_float: hlsforge bit-exact %.6g, hls4ml %.6g, "
                 "hlsforge float %.3g\n", model.c_str(), set.c_str(), e_ours, e_hls, e_float);
-    if (model == "TFC_2W2A") {
-      // The golden float reference of TFC_2W2A disagrees with an independent
-      // evaluation of model_clean.onnx (and with our float mode) on most rows;
-      // reported, not asserted (see the report of issue 3).
-      std::printf("[qonnx] TFC_2W2A: comparison vs output_float_%s reported only: the reference does not "
-                  "match an independent numpy evaluation of model_clean.onnx\n", set.c_str());
-      continue;
-    }
     EXPECT_LE(e_ours, e_hls) << model << " " << set;
     EXPECT_LE(e_float, 1e-5 * 16) << model << " " << set << ": float mode vs the QONNX float reference";
   }
@@ -283,7 +276,7 @@ TEST(Tfc2W2A, EveryTensorUpToLastQuantizerExactOnMnist) {
   }
   EXPECT_EQ(thresholds, 4);  // input Quant_4 and the three BN + Quant blocks
   ASSERT_GE(last_q, 0);
-  auto images = ReadIdxImages(kShared + "/data/mnist/t10k-images-idx3-ubyte.gz");
+  auto images = ReadIdxImages(test_data::Path("data/mnist/t10k-images-idx3-ubyte.gz"));
   ASSERT_TRUE(images.ok()) << images.status().message();
   ASSERT_EQ(images->rows(), 10000);
   Options fo;

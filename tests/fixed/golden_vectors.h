@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "hlsforge/fixed/fixed_core.h"
+#include "test_data.h"
 
 namespace hlsforge::golden {
 
 inline std::string VectorsPath(fx::Family family) {
-  return std::string(HLSFORGE_SHARED_DIR) + (family == fx::Family::AC ? "/golden/ac_fixed" : "/golden/ap_fixed") +
-         "/vectors.txt";
+  return test_data::Path(family == fx::Family::AC ? "golden/ac_fixed/vectors.txt" : "golden/ap_fixed/vectors.txt");
 }
 /// Lines of each file (FORMAT.md): a changed file must be noticed.
 inline size_t ExpectedCount(fx::Family family) { return family == fx::Family::AC ? 56000 : 53720; }
