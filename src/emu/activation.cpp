@@ -151,7 +151,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
       k->max_word_res = fx::from_double(l.alpha, k->res_f);
       break;
     case K::LeakyReLU:
-      if (auto pt = ConfigType(l, "param")) {
+      if (auto pt = ir::ResolvedType(l, ir::Slot::Param)) {
         k->alpha_fixed = true;
         k->alpha_f = Fmt(*pt);
         k->alpha_word = pt->Quantize(l.alpha);
@@ -159,7 +159,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
       break;
     case K::Sigmoid:
     case K::Tanh: {
-      auto tt = NeedConfigType(io, "table");
+      auto tt = NeedType(io, ir::Slot::Table);
       if (!tt.ok()) return tt.status();
       const int64_t N = l.config.table_size;
       if (N < 2) return Status::Fail(io.where() + ": table_size " + std::to_string(N) + " must be >= 2");

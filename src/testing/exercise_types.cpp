@@ -124,7 +124,7 @@ class Typer {
   NDArray& x_;
   Rng& rng_;
   ir::Graph g_;
-  std::set<std::string> auto_;  // "<layer>/<key>" left auto
+  std::set<std::string> auto_;  // SlotId of the slots left auto
 
   template <class T, class F>
   static StatusOr<T> CatchStatusOr(F f) {
@@ -138,14 +138,12 @@ class Typer {
     if (!s.ok()) throw Error(s.message());
   }
 
-  bool Fixed(const ir::Layer& l, const std::string& key) const { return d_.fixed_slots.count(l.name + "/" + key) > 0; }
-  bool Auto(const ir::Layer& l, const std::string& key) const { return auto_.count(l.name + "/" + key) > 0; }
-  bool Open(const ir::Layer& l, const std::string& key) const {
-    return l.config.precision.count(key) && !Fixed(l, key) && !Auto(l, key);
-  }
-  void Set(ir::Layer& l, const std::string& key, const FixedType& t) {
-    l.config.precision[key].type = t;
-    if (ir::Param* p = l.param(key)) p->type = t;
+  bool Fixed(const ir::Layer& l, ir::Slot s) const { return d_.fixed_slots.count(SlotId(l, s)) > 0; }
+  bool Auto(const ir::Layer& l, ir::Slot s) const { return auto_.count(SlotId(l, s)) > 0; }
+  bool Open(const ir::Layer& l, ir::Slot s) const { return l.config.precision.count(s) && !Fixed(l, s) && !Auto(l, s); }
+  void Set(ir::Layer& l, ir::Slot s, const FixedType& t) {
+    l.config.precision[s].type = t;
+    if (ir::Param* p = l.param(s)) p->type = t;
   }
 
   /// About 1 open slot in 5 is left auto: erased from the config (and the
@@ -154,12 +152,12 @@ class Typer {
     for (ir::Layer& l : g_.layers) {
       if (l.kind == ir::LayerKind::Input || l.kind == ir::LayerKind::Softmax) continue;
       const bool output = std::find(g_.outputs.begin(), g_.outputs.end(), l.output) != g_.outputs.end();
-      std::vector<std::string> keys;
-      for (const auto& [k, p] : l.config.precision) keys.push_back(k);
-      for (const std::string& k : keys) {
-        if (Fixed(l, k) || (k == "result" && output) || k == "param") continue;
+      std::vector<ir::Slot> slots;
+      for (const auto& [k, p] : l.config.precision) slots.push_back(k);
+      for (const ir::Slot k : slots) {
+        if (Fixed(l, k) || (k == ir::Slot::Result && output) || k == ir::Slot::Param) continue;
         if (l.kind == ir::LayerKind::Reshape || rng_.coin(20)) {
-          auto_.insert(l.name + "/" + k);
+          auto_.insert(SlotId(l, k));
           l.config.precision.erase(k);
           if (ir::Param* p = l.param(k)) p->type.reset();
         }
@@ -173,7 +171,7 @@ class Typer {
     const double q = Pick(rng_, {{100, 35}, {98, 25}, {90, 25}, {75, 15}}) / 100.0;
     const int f = rng_.ri(1, 6);
     const FixedType t = Make(rng_, IntBits(Quantile(x_.data, q), s), f, s, d_.width_cap);
-    Set(in, "result", t);
+    Set(in, ir::Slot::Result, t);
     // a grid one bit finer than the type: about half of the rows' values are ties
     const double step = std::ldexp(1.0, -(t.fractional() + 1));
     for (double& v : x_.data) v = static_cast<float>(std::round(v / step) * step);
@@ -187,11 +185,11 @@ class Typer {
     int64_t in_row = 1;  // values per row of the input
     ir::Graph graph;     // the resolved ancestor graph
   };
-  Measured Measure(size_t li, const std::set<std::string>& keep) {
+  Measured Measure(size_t li, const std::set<ir::Slot>& keep) {
     ir::Graph p = AncestorGraph(g_, li);
     ir::Layer& l = *p.FindLayer(g_.layers[li].name);
     for (auto& [k, prec] : l.config.precision)
-      if ((k == "result" || k == "accum") && Open(l, k) && !keep.count(k)) prec.type = kProbe;
+      if ((k == ir::Slot::Result || k == ir::Slot::Accum) && Open(l, k) && !keep.count(k)) prec.type = kProbe;
     ThrowIfError(Resolve(p));
     auto tr = emu::Trace(p, x_, emu::Options{.threads = 1});
     ThrowIfError(tr.status());
@@ -209,9 +207,9 @@ class Typer {
 
   const FixedType& TypeOf(const ir::Graph& p, const std::string& tensor) const { return *p.tensor(tensor).type; }
 
-  void TypeParam(ir::Layer& l, const std::string& key) {
-    if (!Open(l, key) || !l.param(key)) return;
-    ir::Param& p = *l.param(key);
+  void TypeParam(ir::Layer& l, ir::Slot slot) {
+    if (!Open(l, slot) || !l.param(slot)) return;
+    ir::Param& p = *l.param(slot);
     double m = 0;
     for (double v : p.values) m = std::max(m, std::fabs(v));
     const bool s = AnyNegative(p.values) || rng_.coin(30);
@@ -220,7 +218,7 @@ class Typer {
     const FixedType t = Make(rng_, i, f, s, std::min(d_.width_cap, 16));
     const double step = std::ldexp(1.0, -(t.fractional() + 1));
     for (double& v : p.values) v = std::round(v / step) * step;
-    Set(l, key, t);
+    Set(l, slot, t);
   }
 
   /// A value the data takes in channel c (of `row` values per row).
@@ -232,26 +230,26 @@ class Typer {
 
   void TypeLayer(size_t li) {
     ir::Layer& l = g_.layers[li];
-    for (const char* k : {"weight", "bias", "scale"}) TypeParam(l, k);
+    for (const ir::Slot k : {ir::Slot::Weight, ir::Slot::Bias, ir::Slot::Scale}) TypeParam(l, k);
     if (l.kind == ir::LayerKind::Threshold || l.activation == ir::ActivationKind::ThresholdedReLU ||
         l.activation == ir::ActivationKind::ReLU6OrMax)
       SetThresholds(li);
     if (l.kind == ir::LayerKind::Activation &&
-        (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh) && Open(l, "table")) {
+        (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh) && Open(l, ir::Slot::Table)) {
       const bool s = l.activation == ir::ActivationKind::Tanh ? rng_.coin(85) : rng_.coin(30);
-      Set(l, "table", rng_.type(rng_.ri(6, 18), rng_.ri(0, 1) + (s ? 1 : 0), s));
+      Set(l, ir::Slot::Table, rng_.type(rng_.ri(6, 18), rng_.ri(0, 1) + (s ? 1 : 0), s));
     }
     if (l.kind == ir::LayerKind::Softmax) TypeSoftmax(li);
-    if (Open(l, "accum")) TypeAccum(li);
-    if (Open(l, "result")) {
-      const Measured m = Measure(li, {"accum"});
+    if (Open(l, ir::Slot::Accum)) TypeAccum(li);
+    if (Open(l, ir::Slot::Result)) {
+      const Measured m = Measure(li, {ir::Slot::Accum});
       const auto& v = m.out;
       const bool s = AnyNegative(v) ? rng_.coin(88) : rng_.coin(35);
       const double q = Pick(rng_, {{100, 35}, {98, 25}, {90, 25}, {75, 15}}) / 100.0;
       double mag = Quantile(v, q);
       if (!(mag > 0)) mag = Quantile(v, 1.0);
       const int drop = Pick(rng_, {{1, 35}, {2, 25}, {0, 15}, {3, 10}, {rng_.ri(4, 6), 15}});
-      Set(g_.layers[li], "result", Make(rng_, IntBits(mag, s), FracBits(v) - drop, s, d_.width_cap));
+      Set(g_.layers[li], ir::Slot::Result, Make(rng_, IntBits(mag, s), FracBits(v) - drop, s, d_.width_cap));
     }
   }
 
@@ -260,7 +258,7 @@ class Typer {
     ir::Layer& l = g_.layers[li];
     const FixedType& in = TypeOf(m.graph, l.inputs.at(0));
     int f_prod = in.fractional();
-    if (const ir::Param* w = m.graph.FindLayer(l.name)->param("weight")) f_prod += w->type->fractional();
+    if (const ir::Param* w = m.graph.FindLayer(l.name)->param(ir::Slot::Weight)) f_prod += w->type->fractional();
     double mag = Quantile(m.out, 1.0);
     if (l.kind == ir::LayerKind::Pooling && l.pool->op == ir::PoolOp::Average) {  // the sum of the window
       const auto& sh = g_.tensor(l.inputs[0]).shape;
@@ -274,11 +272,11 @@ class Typer {
     const bool s = AnyNegative(m.out) || AnyNegative(m.in) || rng_.coin(50);
     const int i = IntBits(mag, s) + Pick(rng_, {{0, 60}, {1, 25}, {-1, 15}});
     const int f = f_prod - Pick(rng_, {{0, 55}, {1, 25}, {2, 20}});
-    Set(l, "accum", Make(rng_, i, f, s, 40));
+    Set(l, ir::Slot::Accum, Make(rng_, i, f, s, 40));
   }
 
   void SetThresholds(size_t li) {
-    const Measured m = Measure(li, {"result", "accum"});
+    const Measured m = Measure(li, {ir::Slot::Result, ir::Slot::Accum});
     ir::Layer& l = g_.layers[li];
     if (l.kind == ir::LayerKind::Activation) {
       if (l.activation == ir::ActivationKind::ThresholdedReLU) {
@@ -291,12 +289,12 @@ class Typer {
       }
       return;
     }
-    if (ir::Param* t = l.param("threshold")) {
+    if (ir::Param* t = l.param(ir::Slot::Threshold)) {
       for (size_t c = 0; c < t->values.size(); ++c) t->values[c] = DataValue(m, static_cast<int64_t>(c));
       return;
     }
-    ir::Param& lo = l.params.at("threshold_lo");
-    ir::Param& hi = l.params.at("threshold_hi");
+    ir::Param& lo = *l.param(ir::Slot::ThresholdLo);
+    ir::Param& hi = *l.param(ir::Slot::ThresholdHi);
     for (size_t c = 0; c < lo.values.size(); ++c) {
       double a = DataValue(m, static_cast<int64_t>(c)), b = DataValue(m, static_cast<int64_t>(c));
       lo.values[c] = std::min(a, b);
@@ -307,14 +305,14 @@ class Typer {
   /// Softmax tables, sums and indices sized from the spread of the input
   /// (what hls4ml's `auto` types fail to do: see the 1/N pitfall).
   void TypeSoftmax(size_t li) {
-    const Measured m = Measure(li, {"result", "accum"});
+    const Measured m = Measure(li, {ir::Slot::Result, ir::Slot::Accum});
     ir::Layer& l = g_.layers[li];
     int nbits = 0;
     while ((1 << nbits) < l.config.table_size) ++nbits;
     const int64_t n = m.in_row;
     if (l.config.softmax_impl == ir::SoftmaxImpl::Legacy) {
       const int i = rng_.ri(4, 8);
-      Set(l, "table", rng_.type(i + rng_.ri(6, 10), i, true));
+      Set(l, ir::Slot::Table, rng_.type(i + rng_.ri(6, 10), i, true));
       return;
     }
     if (l.config.softmax_impl == ir::SoftmaxImpl::Stable) {  // max - x
@@ -324,18 +322,18 @@ class Typer {
         for (int64_t k = 0; k < n; ++k) span.push_back(mx - m.in[r + static_cast<size_t>(k)]);
       }
       const int i = std::max(IntBits(Quantile(span, 0.9), false) + rng_.ri(-1, 1), 0);
-      Set(l, "inp_norm", rng_.type(std::clamp(i + rng_.ri(2, 6), nbits, 24), i, false));
+      Set(l, ir::Slot::InpNorm, rng_.type(std::clamp(i + rng_.ri(2, 6), nbits, 24), i, false));
     }
     const bool es = rng_.coin(50);
     const int ei = es ? 2 : 1, ew = rng_.ri(8, 18);
-    Set(l, "exp_table", rng_.type(ew, ei, es));
+    Set(l, ir::Slot::ExpTable, rng_.type(ew, ei, es));
     const int si = IntBits(static_cast<double>(n + 1), true) + rng_.ri(-1, 0);
-    Set(l, "accum", rng_.type(std::clamp(si + (ew - ei) - rng_.ri(0, 2), 2, 32), si, true));
+    Set(l, ir::Slot::Accum, rng_.type(std::clamp(si + (ew - ei) - rng_.ri(0, 2), 2, 32), si, true));
     const bool is = rng_.coin(50);
     const int ii = IntBits(static_cast<double>(n + 1), is) + rng_.ri(-1, 0);
-    Set(l, "inv_inp", rng_.type(std::clamp(ii + rng_.ri(2, 6), nbits, 32), ii, is));
+    Set(l, ir::Slot::InvInp, rng_.type(std::clamp(ii + rng_.ri(2, 6), nbits, 32), ii, is));
     const bool vs = rng_.coin(50);
-    Set(l, "inv_table", rng_.type(rng_.ri(8, 18), 1 + (vs ? 1 : 0) + rng_.ri(0, 1), vs));
+    Set(l, ir::Slot::InvTable, rng_.type(rng_.ri(8, 18), 1 + (vs ? 1 : 0) + rng_.ri(0, 1), vs));
   }
 };
 

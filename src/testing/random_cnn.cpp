@@ -46,7 +46,7 @@ class CnnDrawer {
     in.name = "input_1";
     in.kind = ir::LayerKind::Input;
     in.output = "input_1";
-    in.config.precision["result"].type = FixedType(16, 6);  // typed from the input rows
+    in.config.precision[ir::Slot::Result].type = FixedType(16, 6);  // typed from the input rows
     d_.g.layers.push_back(in);
     d_.g.tensors["input_1"] = ir::Tensor{"input_1", Sh(H, W, C), std::nullopt};
     d_.g.inputs = {"input_1"};
@@ -109,8 +109,8 @@ class CnnDrawer {
   /// Opens the result (and accum) slots, typed later by ExerciseTypes (a
   /// placeholder type until then).
   static void RandResult(ir::Layer& l, bool accum) {
-    l.config.precision["result"].type = FixedType(16, 6);
-    if (accum) l.config.precision["accum"].type = FixedType(32, 16);
+    l.config.precision[ir::Slot::Result].type = FixedType(16, 6);
+    if (accum) l.config.precision[ir::Slot::Accum].type = FixedType(32, 16);
   }
 
   std::string Add(ir::Layer l, const std::string& prefix, const std::vector<std::string>& ins,
@@ -194,14 +194,14 @@ class CnnDrawer {
     wp.values = Values(nw, 2.0);
     for (size_t i = 0; i < wp.values.size(); i += 5) wp.values[i] = 0;  // some zero weights
     wp.type = FixedType(16, 6);
-    l.config.precision["weight"].type = wp.type;
+    l.config.precision[ir::Slot::Weight].type = wp.type;
     l.params["weight"] = wp;
     if (rng_.coin(80)) {
       ir::Param bp;
       bp.shape = {co};
       bp.values = Values(co, 2.0);
       bp.type = FixedType(16, 6);
-      l.config.precision["bias"].type = bp.type;
+      l.config.precision[ir::Slot::Bias].type = bp.type;
       l.params["bias"] = bp;
     } else {
       d_.features.insert("conv_no_bias");
@@ -322,13 +322,13 @@ class CnnDrawer {
     wp.shape = {n_in, n_out};
     wp.values = Values(n_in * n_out, 2.0);
     wp.type = FixedType(16, 6);
-    l.config.precision["weight"].type = wp.type;
+    l.config.precision[ir::Slot::Weight].type = wp.type;
     l.params["weight"] = wp;
     ir::Param bp;
     bp.shape = {n_out};
     bp.values = Values(n_out, 2.0);
     bp.type = FixedType(16, 6);
-    l.config.precision["bias"].type = bp.type;
+    l.config.precision[ir::Slot::Bias].type = bp.type;
     l.params["bias"] = bp;
     RandResult(l, true);
     l.config.strategy = strategy_;

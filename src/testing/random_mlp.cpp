@@ -28,7 +28,7 @@ class MlpDrawer {
     ir::Layer in;
     in.name = in.output = "input_1";
     in.kind = ir::LayerKind::Input;
-    Open(in, "result");
+    Open(in, ir::Slot::Result);
     g.layers.push_back(in);
     g.tensors["input_1"] = ir::Tensor{"input_1", {n_in}, std::nullopt};
     g.inputs = {"input_1"};
@@ -57,10 +57,10 @@ class MlpDrawer {
   ir::Strategy strategy_ = ir::Strategy::Latency;
   int k_ = 0;
 
-  static void Open(ir::Layer& l, const std::string& key) { l.config.precision[key].type = FixedType(16, 6); }
-  void Fixed(ir::Layer& l, const std::string& key, const FixedType& t) {
-    l.config.precision[key].type = t;
-    d_.fixed_slots.insert(l.name + "/" + key);
+  static void Open(ir::Layer& l, ir::Slot s) { l.config.precision[s].type = FixedType(16, 6); }
+  void Fixed(ir::Layer& l, ir::Slot s, const FixedType& t) {
+    l.config.precision[s].type = t;
+    d_.fixed_slots.insert(SlotId(l, s));
   }
   int64_t Size(const std::string& t) const { return d_.g.tensor(t).size(); }
 
@@ -83,7 +83,7 @@ class MlpDrawer {
     if (!p) return false;
     const bool sign = (p->kind == ir::LayerKind::Activation && p->activation == ir::ActivationKind::BinaryTanh) ||
                       (p->kind == ir::LayerKind::Threshold && p->params.count("threshold"));
-    auto it = p->config.precision.find("result");
+    auto it = p->config.precision.find(ir::Slot::Result);
     return sign && it != p->config.precision.end() && it->second.type && it->second.type->width() == 1;
   }
 
@@ -106,10 +106,10 @@ class MlpDrawer {
       w.values.push_back(v);
     }
     if (kind == kFixed) {
-      Open(l, "weight");
+      Open(l, ir::Slot::Weight);
     } else {
       w.type = kind == kBinary ? FixedType::Int(1, false) : FixedType::Int(2, true);
-      Fixed(l, "weight", *w.type);
+      Fixed(l, ir::Slot::Weight, *w.type);
     }
     l.params["weight"] = w;
     if (rng_.coin(85)) {
@@ -117,12 +117,12 @@ class MlpDrawer {
       b.shape = {n_out};
       for (int i = 0; i < n_out; ++i) b.values.push_back(rng_.uniform(-1.5, 1.5));
       l.params["bias"] = b;
-      Open(l, "bias");
+      Open(l, ir::Slot::Bias);
     } else {
       d_.features.insert("dense_no_bias");
     }
-    Open(l, "accum");
-    Open(l, "result");
+    Open(l, ir::Slot::Accum);
+    Open(l, ir::Slot::Result);
     l.config.strategy = strategy_;
     l.config.reuse_factor = rng_.ri(1, 8);
     d_.features.insert(kind == kBinary ? (xnor_in ? "xnor_popcount" : "binary_weights")
@@ -139,24 +139,24 @@ class MlpDrawer {
     d_.features.insert(feature);
     switch (k) {
       case ir::ActivationKind::BinaryTanh:
-        Fixed(l, "result", rng_.ri(0, 2) ? FixedType::Int(1, false) : FixedType::Int(rng_.ri(2, 4), true));
+        Fixed(l, ir::Slot::Result, rng_.ri(0, 2) ? FixedType::Int(1, false) : FixedType::Int(rng_.ri(2, 4), true));
         break;
-      case ir::ActivationKind::TernaryTanh: Fixed(l, "result", FixedType::Int(rng_.ri(2, 4), true)); break;
+      case ir::ActivationKind::TernaryTanh: Fixed(l, ir::Slot::Result, FixedType::Int(rng_.ri(2, 4), true)); break;
       case ir::ActivationKind::Sigmoid:
       case ir::ActivationKind::Tanh:
-        Open(l, "table");
-        Open(l, "result");
+        Open(l, ir::Slot::Table);
+        Open(l, ir::Slot::Result);
         l.config.table_size = std::vector<int>{64, 128, 256, 1000, 1024}[static_cast<size_t>(rng_.ri(0, 4))];
         break;
       case ir::ActivationKind::LeakyReLU:
         l.alpha = std::vector<double>{0.125, 0.25, 0.375, 0.1, 0.3}[static_cast<size_t>(rng_.ri(0, 4))];
         if (rng_.coin(40)) {
-          Fixed(l, "param", rng_.type(rng_.ri(4, 10), 1, true));
+          Fixed(l, ir::Slot::Param, rng_.type(rng_.ri(4, 10), 1, true));
           d_.features.insert("leaky_fixed_alpha");
         }
-        Open(l, "result");
+        Open(l, ir::Slot::Result);
         break;
-      default: Open(l, "result"); break;  // ThresholdedReLU / ReLU6OrMax: alpha set by the typing from the data
+      default: Open(l, ir::Slot::Result); break;  // ThresholdedReLU / ReLU6OrMax: alpha set by the typing from the data
     }
     return Push(std::move(l));
   }
@@ -174,10 +174,10 @@ class MlpDrawer {
     if (ternary) {
       l.params["threshold_lo"] = t;
       l.params["threshold_hi"] = t;
-      Fixed(l, "result", FixedType::Int(rng_.ri(2, 3), true));
+      Fixed(l, ir::Slot::Result, FixedType::Int(rng_.ri(2, 3), true));
     } else {
       l.params["threshold"] = t;
-      Fixed(l, "result", rng_.ri(0, 2) ? FixedType::Int(1, false) : FixedType::Int(2, true));
+      Fixed(l, ir::Slot::Result, rng_.ri(0, 2) ? FixedType::Int(1, false) : FixedType::Int(2, true));
     }
     d_.features.insert(ternary ? "bn_ternary" : "bn_sign");
     return Push(std::move(l));
@@ -196,9 +196,9 @@ class MlpDrawer {
     }
     l.params["scale"] = s;
     l.params["bias"] = b;
-    Open(l, "scale");
-    Open(l, "bias");
-    Open(l, "result");
+    Open(l, ir::Slot::Scale);
+    Open(l, ir::Slot::Bias);
+    Open(l, ir::Slot::Result);
     d_.features.insert("batchnorm");
     return Push(std::move(l));
   }
@@ -234,12 +234,12 @@ class MlpDrawer {
                                                                            : ir::SoftmaxImpl::Legacy;
     l.config.table_size = 1 << rng_.ri(8, 10);
     if (l.config.softmax_impl == ir::SoftmaxImpl::Legacy) {
-      Open(l, "table");
+      Open(l, ir::Slot::Table);
     } else {
-      for (const char* k : {"exp_table", "inv_table", "accum", "inv_inp"}) Open(l, k);
-      if (l.config.softmax_impl == ir::SoftmaxImpl::Stable) Open(l, "inp_norm");
+      for (const ir::Slot k : {ir::Slot::ExpTable, ir::Slot::InvTable, ir::Slot::Accum, ir::Slot::InvInp}) Open(l, k);
+      if (l.config.softmax_impl == ir::SoftmaxImpl::Stable) Open(l, ir::Slot::InpNorm);
     }
-    Open(l, "result");
+    Open(l, ir::Slot::Result);
     d_.features.insert(std::string("softmax_") + ir::ToString(l.config.softmax_impl));
     return Push(std::move(l));
   }

@@ -20,9 +20,9 @@ std::string ShapeText(const std::vector<int64_t>& s) {
   return r;
 }
 
-std::string TypeOf(const ir::Layer& l, const char* key) {
-  auto it = l.config.precision.find(key);
-  return it != l.config.precision.end() && it->second.type ? it->second.type->ToString() : "auto";
+std::string TypeOf(const ir::Layer& l, ir::Slot s) {
+  const std::optional<FixedType> t = l.config.precision.type(s);
+  return t ? t->ToString() : "auto";
 }
 
 /// One line per layer: kind, attributes, shapes and every resolved type.
@@ -56,23 +56,25 @@ std::string DescribeLayer(const ir::Graph& g, const ir::Layer& l) {
     s << " " << ir::ToString(l.activation);
     if (l.alpha != 0) s << " alpha " << l.alpha;
     if (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh)
-      s << " table " << TypeOf(l, "table") << " x " << l.config.table_size;
+      s << " table " << TypeOf(l, ir::Slot::Table) << " x " << l.config.table_size;
   }
   if (l.kind == ir::LayerKind::Softmax) {
     s << " " << ir::ToString(l.config.softmax_impl) << " table_size " << l.config.table_size;
-    for (const char* k : {"inp_norm", "exp_table", "accum", "inv_inp", "inv_table", "table"})
-      if (l.config.precision.count(k)) s << " " << k << "=" << TypeOf(l, k);
+    for (const ir::Slot k : {ir::Slot::InpNorm, ir::Slot::ExpTable, ir::Slot::Accum, ir::Slot::InvInp,
+                             ir::Slot::InvTable, ir::Slot::Table})
+      if (l.config.precision.count(k)) s << " " << ir::SlotKey(k) << "=" << TypeOf(l, k);
   }
   s << " (";
   for (size_t i = 0; i < l.inputs.size(); ++i) s << (i ? ", " : "") << l.inputs[i];
   s << ")";
   if (!l.inputs.empty()) s << " in " << ShapeText(g.tensor(l.inputs[0]).shape);
   s << " -> " << ShapeText(g.tensor(l.output).shape);
-  for (const char* k : {"weight", "bias", "scale", "threshold", "threshold_lo", "threshold_hi"})
-    if (const ir::Param* p = l.param(k)) s << " " << k << "=" << (p->type ? p->type->ToString() : "?");
+  for (const ir::Slot k : {ir::Slot::Weight, ir::Slot::Bias, ir::Slot::Scale, ir::Slot::Threshold,
+                           ir::Slot::ThresholdLo, ir::Slot::ThresholdHi})
+    if (const ir::Param* p = l.param(k)) s << " " << ir::SlotKey(k) << "=" << (p->type ? p->type->ToString() : "?");
   if (l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Pooling)
-    s << " accum=" << TypeOf(l, "accum");
-  if (l.config.precision.count("param")) s << " param=" << TypeOf(l, "param");
+    s << " accum=" << TypeOf(l, ir::Slot::Accum);
+  if (l.config.precision.count(ir::Slot::Param)) s << " param=" << TypeOf(l, ir::Slot::Param);
   s << " result=" << (g.tensor(l.output).type ? g.tensor(l.output).type->ToString() : "?");
   if (l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Dense)
     s << " " << ir::ToString(l.config.strategy) << " rf " << l.config.reuse_factor;

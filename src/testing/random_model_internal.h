@@ -42,10 +42,13 @@ class Rng {
   std::mt19937 rng_;
 };
 
+/// "<layer>/<slot key>": names one precision slot of one layer.
+inline std::string SlotId(const ir::Layer& l, ir::Slot s) { return l.name + "/" + ir::SlotKey(s); }
+
 /// A drawn structure before typing. Every precision slot present in a
 /// layer's config is typed by ExerciseTypes unless it is in `fixed_slots`
-/// ("<layer>/<key>": typed at draw time, e.g. a binary weight or a sign
-/// activation's 1-bit result).
+/// (SlotId: typed at draw time, e.g. a binary weight or a sign activation's
+/// 1-bit result).
 struct Draft {
   ir::Graph g;
   ir::IOType io = ir::IOType::Parallel;

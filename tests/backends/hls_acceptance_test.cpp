@@ -25,7 +25,7 @@
 #include <cstdio>
 #include <random>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/testing/random_model.h"
 #include "hls_test_util.h"
 
@@ -76,7 +76,7 @@ enum class Softmax { Varies, ConstantPitfall };
 void AcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x,
                     const Distinct& min_distinct, Softmax softmax) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto loaded = frontends::LoadConfiguredModel(model, "", config);
+  auto loaded = flow::LoadConfiguredModel(model, config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const fs::path root = TmpDir("acc_" + tag);
   std::vector<std::string> dirs;
@@ -98,6 +98,9 @@ void AcceptanceCase(const std::string& tag, const std::string& model, const std:
             backends::ValidDenseReuseFactors(static_cast<int>(w[0]), static_cast<int>(w[1])), 4);
       }
     }
+    Replan(g, v.io);
+    for (const auto& l : g.layers)
+      if (l.kind == ir::LayerKind::Dense) ASSERT_EQ(l.plan->strategy, v.strategy) << tag << " " << l.name;
     auto dir = WriteBatchProject(g, v.io, v.name, root);
     ASSERT_TRUE(dir.ok()) << tag << " " << v.name << ": " << dir.status().message();
     dirs.push_back(*dir);
@@ -118,8 +121,9 @@ void AcceptanceCase(const std::string& tag, const std::string& model, const std:
   for (size_t k = 0; k < graphs.size(); ++k) {
     auto ek = emu::Predict(graphs[k], x);
     ASSERT_TRUE(ek.ok()) << ek.status().message();
-    if (!variants[k].inp_norm)  // the strategy never changes the emulator's arithmetic; check it anyway
+    if (!variants[k].inp_norm) {  // the strategy never changes the emulator's arithmetic; check it anyway
       ASSERT_EQ(ek->data, e->data) << tag << " " << variants[k].name;
+    }
     std::string first;
     const int64_t diff = CountDiff((*ys)[k], *ek, &first);
     EXPECT_EQ(diff, 0) << tag << " " << variants[k].name << ": " << diff << " values differ; first: " << first;
@@ -156,7 +160,7 @@ void Plain(const std::string& subdir, const std::string& model, const std::strin
   if (!golden_twin.empty()) {
     x = GoldenInput(kShared + "/golden/hls4ml/" + golden_twin);
   } else {
-    auto g = frontends::LoadConfiguredModel(path, "", "");
+    auto g = flow::LoadConfiguredModel(path, "");
     ASSERT_TRUE(g.ok()) << g.status().message();
     x = model == "TFC_1W1A" ? SyntheticInput(*g, 2, true) : SyntheticInput(*g, 1, false);
   }

@@ -41,7 +41,7 @@
 #include <cstdio>
 #include <random>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
 
 using namespace hls_test;
@@ -128,7 +128,7 @@ NDArray GoldenRows(const std::string& golden_dir, const std::string& prefix) {
 void CnnAcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x,
                        const Distinct& min_distinct, Softmax softmax, const NDArray& golden_out = {}) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto loaded = frontends::LoadConfiguredModel(model, "", config);
+  auto loaded = flow::LoadConfiguredModel(model, config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   int windows = 0;
   for (const auto& l : loaded->layers) windows += l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Pooling;
@@ -144,6 +144,10 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
     ir::Graph g = *loaded;
     if (v.inp_norm) ExplicitInpNorm(g);
     applied.push_back(ApplyVariant(g, v));
+    Replan(g, v.io);
+    for (const auto& l : g.layers)
+      if (l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Conv)
+        ASSERT_EQ(l.plan->strategy, v.strategy) << tag << " " << l.name;
     auto dir = WriteBatchProject(g, v.io, v.name, root);
     ASSERT_TRUE(dir.ok()) << tag << " " << v.name << ": " << dir.status().message();
     dirs.push_back(*dir);
@@ -176,8 +180,9 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
       auto p = emu::Predict(graphs[k], x);
       ASSERT_TRUE(p.ok()) << p.status().message();
       ek = std::move(p).value();
-      if (!variants[k].inp_norm)  // strategy, reuse, parallelization never change the emulator's arithmetic
+      if (!variants[k].inp_norm) {  // strategy, reuse, parallelization never change the emulator's arithmetic
         ASSERT_EQ(ek.data, e->data) << tag << " " << variants[k].name;
+      }
     }
     std::string first;
     const int64_t diff = CountDiff((*ys)[k], ek, &first);
@@ -244,7 +249,7 @@ TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_s
 TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras", {100}, Softmax::ConstantPitfall); }
 TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   const std::string path = kShared + "/models/onnx/separable_conv_model_ch_last.onnx";
-  auto g = frontends::LoadConfiguredModel(path, "", "");
+  auto g = flow::LoadConfiguredModel(path, "");
   ASSERT_TRUE(g.ok()) << g.status().message();
   const ir::Tensor& in = g->tensor(g->inputs.at(0));
   NDArray x;

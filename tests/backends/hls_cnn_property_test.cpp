@@ -42,7 +42,7 @@ TEST(HlsCnnProperty, WideAddMergeCompilesBothIoTypes) {
   ir::Layer in;
   in.name = in.output = "input_1";
   in.kind = ir::LayerKind::Input;
-  in.config.precision["result"].type = FixedType(16, 6);
+  in.config.precision[ir::Slot::Result].type = FixedType(16, 6);
   g.layers.push_back(in);
   g.tensors["input_1"] = ir::Tensor{"input_1", {4, 2}, std::nullopt};
   g.inputs = {"input_1"};
@@ -55,9 +55,9 @@ TEST(HlsCnnProperty, WideAddMergeCompilesBothIoTypes) {
     c.output = std::string(name) + "_out";
     std::uniform_real_distribution<double> u(-2, 2);
     c.params["weight"] = ir::Param{{1, 2, 2}, {u(rng), u(rng), u(rng), u(rng)}, FixedType(12, 2)};
-    c.config.precision["weight"].type = FixedType(12, 2);
-    c.config.precision["accum"].type = FixedType(40, 10);
-    c.config.precision["result"].type = FixedType(40, 10);
+    c.config.precision[ir::Slot::Weight].type = FixedType(12, 2);
+    c.config.precision[ir::Slot::Accum].type = FixedType(40, 10);
+    c.config.precision[ir::Slot::Result].type = FixedType(40, 10);
     g.tensors[c.output] = ir::Tensor{c.output, {4, 2}, std::nullopt};
     g.layers.push_back(c);
   }
@@ -75,7 +75,7 @@ TEST(HlsCnnProperty, WideAddMergeCompilesBothIoTypes) {
   q.activation = ir::ActivationKind::ReLU;
   q.inputs = {"add_out"};
   q.output = "relu_out";
-  q.config.precision["result"].type = FixedType(16, 8);
+  q.config.precision[ir::Slot::Result].type = FixedType(16, 8);
   g.tensors["relu_out"] = ir::Tensor{"relu_out", {4, 2}, std::nullopt};
   g.layers.push_back(q);
   g.outputs = {"relu_out"};

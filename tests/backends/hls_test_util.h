@@ -19,6 +19,7 @@
 #include "../support/varying.h"
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
+#include "hlsforge/passes/pass.h"
 #include "hlsforge/testing/differential.h"
 #include "hlsforge/testing/random_model.h"
 
@@ -205,6 +206,16 @@ inline void ExplicitInpNorm(ir::Graph& g) {
       l.config.precision["inp_norm"].type = FixedType(16, 5, false, Quant::TRN, Overflow::SAT);
 }
 
+/// Plans g again for io type `io` (the lower_hardware pass) after a test
+/// changed a layer's config (strategy, reuse or parallelization factor, a
+/// precision): the writer implements Layer::plan, which is otherwise the plan
+/// of the config as loaded.
+inline void Replan(ir::Graph& g, ir::IOType io) {
+  g.io_type = io;
+  const Status st = passes::RunPipeline(g, {"lower_hardware"});
+  ASSERT_TRUE(st.ok()) << st.message();
+}
+
 /// The distinct values a case requires of its compared layer outputs: `all`
 /// for every layer (capped by what its type holds, binary 2, ternary 3:
 /// hlsforge::testing::RequiredDistinct), except the layers listed.
@@ -287,7 +298,8 @@ inline void RunRandomModels(hlsforge::testing::ModelFamily family, const std::st
     for (int c = 0; c < count; ++c) seeds.push_back(base + static_cast<uint32_t>(c));
   }
   ASSERT_FALSE(seeds.empty());
-  hlsforge::testing::RandomModelOptions ro{.family = family};
+  hlsforge::testing::RandomModelOptions ro;
+  ro.family = family;
   if (const char* io = std::getenv((prefix + "_IO").c_str()); io && *io)
     ro.io = std::string(io) == "io_stream" ? ir::IOType::Stream : ir::IOType::Parallel;
   const auto t0 = std::chrono::steady_clock::now();

@@ -26,8 +26,10 @@ constexpr uint32_t kMlpSeed = 12345, kCnnSeed = 60000;  // the backend property 
 
 std::vector<RandomModel> Models(ModelFamily f, uint32_t base, int count) {
   std::vector<RandomModel> v;
+  RandomModelOptions opt;
+  opt.family = f;
   for (int k = 0; k < count; ++k) {
-    auto m = GenerateRandomModel(base + static_cast<uint32_t>(k), RandomModelOptions{.family = f});
+    auto m = GenerateRandomModel(base + static_cast<uint32_t>(k), opt);
     if (!m.ok()) {
       ADD_FAILURE() << m.status().message();
       continue;

@@ -1,6 +1,8 @@
 // C-simulation trace hooks of the generated code (trace_hooks.h).
 #include "trace_hooks.h"
 
+#include "emitter.h"
+
 #include <fmt/format.h>
 
 namespace hlsforge::backends::detail {
@@ -42,6 +44,10 @@ std::string TraceTbBegin() {
 }
 std::string TraceTbEnd() { return "#ifdef HLSFORGE_CSIM_TRACE\n    nnet::csim_trace::get().end();\n#endif\n"; }
 std::string TraceTbMainArg() { return "argc > 3 ? argv[3] : nullptr"; }
+
+const std::string& TracedTensor(const Graph& g, const Layer& l) {
+  return l.kind == LayerKind::Input && l.output.empty() ? g.inputs.at(0) : l.output;
+}
 
 nlohmann::json TraceManifestEntry(const std::string& layer, int id, const std::vector<int64_t>& shape) {
   return {{"name", layer}, {"id", id}, {"shape", shape}};
