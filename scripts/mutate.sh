@@ -3,11 +3,16 @@
 #
 # Applies, one at a time, each single-point mutation of the list below to the
 # HLS kernels (src/backends/hls/kernels, copied into generated projects: no
-# rebuild), the HLS writer and the emulator kernels (rebuilt with ninja, -j2,
-# ccache) and the fixed-point core (include/hlsforge/fixed/fixed_core.h: its
-# golden-vector test is rebuilt on its own with g++), runs the test subset
-# that should catch it (GoogleTest filters; a subset stops at its first
-# failing program), restores the file, and prints `K/N mutants killed` last.
+# rebuild), the HLS writer (src/backends/hls: emitter, emit_*.cpp, testbench),
+# the hardware plan (src/passes/lower_hardware.cpp, src/ir/hw_plan.cpp), the
+# emulator kernels (src/emu) -- those rebuilt with ninja -j2 (ccache), only
+# the test binaries the mutant's subset runs -- and the fixed-point core
+# (include/hlsforge/fixed/fixed_core.h: its golden-vector test is rebuilt on
+# its own with g++), runs the test subset that should catch it (GoogleTest
+# filters; a property test stops at its first failing program), restores the
+# file, and prints `K/N mutants killed` last. A mutant whose generated code
+# does not compile counts as not killed (STILLBORN: the mutant is badly
+# chosen, not caught by a behavioural test).
 # Exit status 0 only when every mutant is killed; 2 when a mutant's text is
 # not found exactly once in its file ("mutant N does not apply": the code
 # moved, update the list) or a mutant does not compile.
@@ -127,60 +132,60 @@ old:     res[i] = data[i] * scale[c] + bias[c];
 new:     res[i] = data[i] * scale[c];
 tests: test_backends:HlsProperty.*
 == 18 HLS writer: Dense/Conv accumulator typed as the result
-file: src/backends/hls/hls_writer.cpp
-old:     const FixedType accum = ConfigType(l, "accum");
-new:     const FixedType accum = TensorType(g, l.output, l, "output");
+file: src/backends/hls/emit_dense.cpp
+old:   const FixedType accum = NeedType(l, ir::Slot::Accum);
+new:   const FixedType accum = TensorType(g, l.output, l, "output");
 tests: test_backends:HlsProperty.*
 == 19 HLS writer: parameters rounded by truncation instead of their quantization mode
-file: src/backends/hls/hls_writer.cpp
-old:     w[i] = xnor ? (p.values[i] > 0 ? 1 : 0) : t.Quantize(p.values[i]);
-new:     w[i] = xnor ? (p.values[i] > 0 ? 1 : 0) : t.with_modes(Quant::TRN, t.overflow()).Quantize(p.values[i]);
+file: src/backends/hls/emitter.cpp
+old:     w[i] = ir::ParamWord(p.values[i], t);
+new:     w[i] = ir::IsXnorType(t) ? ir::ParamWord(p.values[i], t) : t.with_modes(Quant::TRN, t.overflow()).Quantize(p.values[i]);
 tests: test_backends:HlsProperty.*
 == 20 HLS writer: every WRAP type declared SAT (saturate instead of wrap)
-file: src/backends/hls/hls_writer.cpp
-old:     defines << "typedef " << t.ToString() << " " << name << ";  // " << comment << "\n";
-new:     defines << "typedef " << t.with_modes(t.quant(), t.overflow() == Overflow::WRAP ? Overflow::SAT : t.overflow()).ToString() << " " << name << ";  // " << comment << "\n";
+file: src/backends/hls/emitter.cpp
+old:   defines << "typedef " << t.ToString() << " " << name << ";  // " << comment << "\n";
+new:   defines << "typedef " << t.with_modes(t.quant(), t.overflow() == Overflow::WRAP ? Overflow::SAT : t.overflow()).ToString() << " " << name << ";  // " << comment << "\n";
 tests: test_backends:HlsProperty.*
 == 21 HLS writer: conv pads swapped (left <-> right)
-file: src/backends/hls/hls_writer.cpp
+file: src/backends/hls/emit_conv.cpp
 old: a.rank == 2 ? a.pad_bottom : 0, a.pad_left, a.pad_right,
 new: a.rank == 2 ? a.pad_bottom : 0, a.pad_right, a.pad_left,
 tests: test_backends:HlsCnnProperty.*
 == 22 HLS writer: activation table of half the configured size
-file: src/backends/hls/hls_writer.cpp
-old:     params << fmt::format("    static const unsigned table_size = {};\n", std::max(1, l.config.table_size));
-new:     params << fmt::format("    static const unsigned table_size = {};\n", std::max(1, l.config.table_size / 2));
+file: src/backends/hls/emit_activation.cpp
+old:   params << fmt::format("    static const unsigned table_size = {};\n", std::max(1, l.config.table_size));
+new:   params << fmt::format("    static const unsigned table_size = {};\n", std::max(1, l.config.table_size / 2));
 tests: test_backends:HlsProperty.*
 == 23 emulator dense: drop the bias
 file: src/emu/dense.cpp
-old:       k->bias_acc[j] = fx::cast(ParamWord(b->values[j], *bt), Fmt(*bt), k->acc_f);
+old:       k->bias_acc[j] = fx::cast(ir::ParamWord(b->values[j], *bt), Fmt(*bt), k->acc_f);
 new:       k->bias_acc[j] = 0;
-tests: test_emu:Golden*  test_backends:HlsProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 24 emulator dense (exact path): skip negative weights with the zero ones
 file: src/emu/dense.cpp
 old:             if (w == 0) continue;
 new:             if (w <= 0) continue;
-tests: test_emu:Golden*  test_backends:HlsProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 25 emulator dense (exact path): accumulator wraps instead of its overflow mode
 file: src/emu/dense.cpp
 old:             acc[j] = fx::convert(sum, fa, acc_f);
 new:             acc[j] = fx::wrap(sum, acc_f.w, acc_f.s);
-tests: test_emu:Golden*  test_backends:HlsProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 26 emulator fast cast: saturating targets treated as wrapping
 file: src/emu/kernels.h
 old:     simple_ = to.q == fx::Quant::TRN && to.o == fx::Overflow::WRAP && from.w < 64 && to.w < 64 &&
 new:     simple_ = to.q == fx::Quant::TRN && from.w < 64 && to.w < 64 &&
-tests: test_emu:Golden*  test_backends:HlsProperty.*:HlsCnnProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*:HlsCnnProperty.*
 == 27 emulator input quantization: RND/SAT inputs rounded half-to-even (swap two rounding modes)
 file: src/emu/interpreter.cpp
 old:   if (f.q == Quant::RND && f.o == Overflow::SAT) return QuantizeInputAs<Quant::RND, Overflow::SAT>(x, n, f, w);
 new:   if (f.q == Quant::RND && f.o == Overflow::SAT) return QuantizeInputAs<Quant::RND_CONV, Overflow::SAT>(x, n, f, w);
-tests: test_emu:Golden*  test_backends:HlsProperty.*:HlsCnnProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*:HlsCnnProperty.*
 == 28 emulator sigmoid/tanh: off-by-one table index
 file: src/emu/activation.cpp
 old:           int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_size / 2;
 new:           int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_size / 2 - 1;
-tests: test_emu:Golden*  test_backends:HlsProperty.*
+tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 29 emulator thresholded ReLU: tie counted as above (>= theta)
 file: src/emu/activation.cpp
 old:           out[i] = fx::to_double(in[i], in_f) > theta ? fx::cast(in[i], in_f, res_f) : 0;
@@ -190,7 +195,7 @@ tests: test_backends:HlsProperty.*
 file: src/emu/pooling.cpp
 old:           r = n > 0 ? static_cast<int64_t>(fx::widen(acc, acc_f.s) / n) : acc;
 new:           r = n > 0 ? static_cast<int64_t>(fx::shift_round(fx::widen(acc, acc_f.s) * 1024 / n, 10, fx::Quant::TRN)) : acc;
-tests: test_emu:GoldenConv*  test_backends:HlsCnnProperty.*
+tests: test_emu:*GoldenConv*  test_backends:HlsCnnProperty.*
 == 31 emulator average merge: (a + b) / 2 rounded as a shift (floor) instead of toward zero
 file: src/emu/merge.cpp
 old:               out[i] = fx::convert((s << fr) / two, f, res_f);
@@ -221,6 +226,31 @@ file: include/hlsforge/fixed/fixed_core.h
 old:       case Quant::RND_ZERO: inc = gt | (tie & neg); break;
 new:       case Quant::RND_ZERO: inc = gt | (tie & !neg); break;
 tests: core
+== 37 hardware plan: the latency softmax indexes its exp table by inp_norm instead of its input type
+file: src/passes/lower_hardware.cpp
+old:     const FixedType idx_t = stable ? norm : *data;
+new:     const FixedType idx_t = norm;
+tests: test_backends:HlsProperty.*
+== 38 hardware plan: the softmax exp table takes the default value type, not its configured one
+file: src/passes/lower_hardware.cpp
+old:     p.tables.push_back({Slot::ExpTable, ts, slot_type(Slot::ExpTable, SoftmaxTableDefault()), idx_t, nbits});
+new:     p.tables.push_back({Slot::ExpTable, ts, SoftmaxTableDefault(), idx_t, nbits});
+tests: test_backends:HlsProperty.*
+== 39 hardware plan: an invalid reuse factor is kept (not snapped to a valid one)
+file: src/passes/lower_hardware.cpp
+old:       p.reuse_factor = snapped;
+new:       (void)snapped;
+tests: test_passes:LowerHardware.*
+== 40 product kind: XNOR data x XNOR weights taken as 0/1 data x binary weights (emulator and writer alike)
+file: src/ir/hw_plan.cpp
+old:   if (dx && wx) return ProductKind::Xnor;
+new:   if (dx && wx && false) return ProductKind::Xnor;
+tests: test_emu:*Golden*:Tfc1W1A.*:*QonnxAcceptance*
+== 41 HLS testbench: io_parallel outputs printed with 6 significant digits instead of exactly
+file: src/backends/hls/testbench.cpp
+old: %.17g\", ({} > 0 || i > 0)
+new: %.6g\", ({} > 0 || i > 0)
+tests: test_backends:HlsProperty.*
 EOF
 
 # ---- machinery -----------------------------------------------------------------
@@ -282,7 +312,17 @@ done
 echo "${#IDS[@]} mutants apply to the current code"
 [ "${MUTATE_LIST:-0}" = 1 ] && exit 0
 
-# Builds what a mutant of file $1 needs; returns nonzero when it does not compile.
+# The test binaries a mutant's `tests:` line runs (test_backends test_emu ...).
+binaries_of() {
+  local item out=""
+  for item in $1; do
+    [ "$item" = core ] && continue
+    case " $out " in *" ${item%%:*} "*) ;; *) out="$out ${item%%:*}" ;; esac
+  done
+  echo $out
+}
+
+# Builds what mutant $2 of file $1 needs; returns nonzero when it does not compile.
 build_for() {
   case "$1" in
     src/backends/hls/kernels/*) return 0 ;;  # copied into each generated project at test time
@@ -290,7 +330,7 @@ build_for() {
       g++ -std=c++20 -O1 -w -I include -DHLSFORGE_SHARED_DIR="\"$ROOT/../shared\"" \
         tests/fixed/golden_vectors_test.cpp src/fixed/fixed_type.cpp -lgtest -lgtest_main -pthread \
         -o "$WORK/core_golden" >"$WORK/build.log" 2>&1 ;;
-    *) ninja -C "$BUILD" -j2 test_backends test_emu >"$WORK/build.log" 2>&1 ;;
+    *) ninja -C "$BUILD" -j2 $(binaries_of "${TESTS[$2]}") >"$WORK/build.log" 2>&1 ;;
   esac
 }
 
@@ -330,7 +370,7 @@ for id in "${IDS[@]}"; do
   BACKUP="$WORK/backup"
   BACKUP_OF="$f"
   replace "$f" "${OLD[$id]}" "${NEW[$id]}" || { echo "mutant $id does not apply" >&2; exit 2; }
-  if ! build_for "$f"; then
+  if ! build_for "$f" "$id"; then
     echo "mutant $id does not compile (see below); fix the list" >&2
     tail -20 "$WORK/build.log" >&2
     exit 2
@@ -351,7 +391,7 @@ for id in "${IDS[@]}"; do
   fi
 done
 # Leave the build matching the restored sources.
-ninja -C "$BUILD" -j2 test_backends test_emu >/dev/null 2>&1 || echo "warning: rebuilding the original failed" >&2
+ninja -C "$BUILD" -j2 test_backends test_emu test_passes >/dev/null 2>&1 || echo "warning: rebuilding the original failed" >&2
 echo "run time $(( $(date +%s) - t_all )) s"
 [ ${#survivors[@]} -gt 0 ] && echo "survivors: ${survivors[*]}"
 echo "$killed/$total mutants killed"

@@ -113,6 +113,17 @@ class CnnDrawer {
     if (accum) l.config.precision[ir::Slot::Accum].type = FixedType(32, 16);
   }
 
+  /// Adds param `s` of the given shape and values, with its config slot
+  /// open (a placeholder type until ExerciseTypes).
+  static void AddParam(ir::Layer& l, ir::Slot s, std::vector<int64_t> shape, std::vector<double> values) {
+    ir::Param p;
+    p.shape = std::move(shape);
+    p.values = std::move(values);
+    p.type = FixedType(16, 6);
+    l.config.precision[s].type = p.type;
+    l.params[ir::SlotKey(s)] = std::move(p);
+  }
+
   std::string Add(ir::Layer l, const std::string& prefix, const std::vector<std::string>& ins,
                   std::vector<int64_t> shape = {}) {
     l.name = prefix + std::to_string(k_++);
@@ -189,20 +200,11 @@ class CnnDrawer {
     ws.push_back(depthwise ? a.depth_multiplier : co);
     int64_t nw = 1;
     for (int64_t d : ws) nw *= d;
-    ir::Param wp;
-    wp.shape = ws;
-    wp.values = Values(nw, 2.0);
-    for (size_t i = 0; i < wp.values.size(); i += 5) wp.values[i] = 0;  // some zero weights
-    wp.type = FixedType(16, 6);
-    l.config.precision[ir::Slot::Weight].type = wp.type;
-    l.params["weight"] = wp;
+    std::vector<double> wv = Values(nw, 2.0);
+    for (size_t i = 0; i < wv.size(); i += 5) wv[i] = 0;  // some zero weights
+    AddParam(l, ir::Slot::Weight, ws, std::move(wv));
     if (rng_.coin(80)) {
-      ir::Param bp;
-      bp.shape = {co};
-      bp.values = Values(co, 2.0);
-      bp.type = FixedType(16, 6);
-      l.config.precision[ir::Slot::Bias].type = bp.type;
-      l.params["bias"] = bp;
+      AddParam(l, ir::Slot::Bias, {co}, Values(co, 2.0));
     } else {
       d_.features.insert("conv_no_bias");
     }
@@ -318,18 +320,8 @@ class CnnDrawer {
     const int64_t n_in = d_.g.tensor(in).size(), n_out = rng_.ri(1, 4);
     ir::Layer l;
     l.kind = ir::LayerKind::Dense;
-    ir::Param wp;
-    wp.shape = {n_in, n_out};
-    wp.values = Values(n_in * n_out, 2.0);
-    wp.type = FixedType(16, 6);
-    l.config.precision[ir::Slot::Weight].type = wp.type;
-    l.params["weight"] = wp;
-    ir::Param bp;
-    bp.shape = {n_out};
-    bp.values = Values(n_out, 2.0);
-    bp.type = FixedType(16, 6);
-    l.config.precision[ir::Slot::Bias].type = bp.type;
-    l.params["bias"] = bp;
+    AddParam(l, ir::Slot::Weight, {n_in, n_out}, Values(n_in * n_out, 2.0));
+    AddParam(l, ir::Slot::Bias, {n_out}, Values(n_out, 2.0));
     RandResult(l, true);
     l.config.strategy = strategy_;
     l.config.reuse_factor = rng_.ri(1, 8);

@@ -240,6 +240,21 @@ inline void ExpectLayersVary(const ir::Graph& g, const std::map<std::string, NDA
   }
 }
 
+/// One variant of an acceptance case: every layer of its C-simulation trace
+/// `csim` equals emu::Trace(g, x) (adds the layers compared to *layers);
+/// with `check_vary`, every layer also takes its required distinct values
+/// (ExpectLayersVary).
+inline void ExpectTraceEqualAndVarying(const ir::Graph& g, const NDArray& x,
+                                       const std::map<std::string, NDArray>& csim, int64_t* layers,
+                                       bool check_vary, const Distinct& want, bool softmax_constant,
+                                       const std::string& what) {
+  auto t = emu::Trace(g, x);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(hlsforge::testing::FirstTraceDifference(g, csim, *t), "") << what;
+  *layers += static_cast<int64_t>(csim.size());
+  if (check_vary) ExpectLayersVary(g, *t, want, softmax_constant, what);
+}
+
 /// Writes g as project `name` (C++ namespace ns_<name>, warnings dropped)
 /// into root/name, ready for RunCsimBatch; returns that directory.
 inline StatusOr<std::string> WriteBatchProject(const ir::Graph& g, std::optional<ir::IOType> io,
