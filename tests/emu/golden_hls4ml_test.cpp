@@ -124,10 +124,6 @@ namespace {
 // execution in float32): equal up to float32 rounding of the reference.
 TEST_P(GoldenHls4ml, FloatModeMatchesFloatReference) {
   const std::string dir = kDir + GetParam();
-  if (GetParam() == "TFC_2W2A")
-    GTEST_SKIP() << "output_float_normal.npy of TFC_2W2A is not an evaluation of model_clean.onnx: an independent "
-                    "numpy evaluation of model_clean.onnx agrees with float mode (row 0 to 1e-8) but differs from "
-                    "the stored reference on 897/1000 rows; reported to the lead";
   auto g = frontends::LoadOnnx(dir + "/model_clean.onnx");
   ASSERT_TRUE(g.ok()) << g.status().message();
   auto in = ReadNpy(dir + "/input_normal.npy");
