@@ -135,6 +135,7 @@ TEST(RtlConfig, StagesAndDspProductsInTheWrittenDesign) {
   std::mt19937 rng(9);
   cases.push_back({"stages_sim", g, RandomInput(300, 6, rng, 8.0)});
   ExpectRtlMatchesEmulator(cases, RtlTmpDir("stages_sim"));
+  RemoveTmp(dir);
 }
 
 TEST(RtlErrors, ConvolutionNamesTheLayer) {
@@ -152,8 +153,10 @@ TEST(RtlErrors, ReuseFactorAboveOne) {
   Status st = backends::CheckRtlGraph(g);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("layer \"fc1\" (Dense): reuse factor 4"), std::string::npos) << st.message();
-  auto d = backends::WriteRtlProject(g, {}, RtlTmpDir("rf").string());
+  const fs::path dir = RtlTmpDir("rf");
+  auto d = backends::WriteRtlProject(g, {}, dir.string());
   EXPECT_FALSE(d.ok());
+  EXPECT_FALSE(fs::exists(dir)) << "nothing written on error";
 }
 
 TEST(RtlErrors, MissingToolsNameTheDebianPackage) {
@@ -207,12 +210,13 @@ TEST(RtlLint, GeneratedDesignsAreWallClean) {
     const fs::path dir = RtlTmpDir("lint_" + g.name);
     backends::RtlOptions opt;
     opt.project_name = g.name;
-    ASSERT_TRUE(backends::WriteRtlProject(g, opt, dir.string()).ok());
+    auto d = backends::WriteRtlProject(g, opt, dir.string());
+    ASSERT_TRUE(d.ok()) << g.name << ": " << d.status().message();
     auto text = backends::LintRtl(dir.string());
     ASSERT_TRUE(text.ok()) << text.status().message();
     EXPECT_EQ(*text, "") << g.name;
     ++linted;
-    fs::remove_all(dir);
+    RemoveTmp(dir);
   }
   EXPECT_GE(linted, 5);
 }
@@ -235,6 +239,7 @@ TEST(RtlSynth, Ice40BitstreamAndTooLargeDesign) {
   auto small = backends::RunSynth(dir.string(), so);
   ASSERT_FALSE(small.ok());
   EXPECT_NE(small.status().message().find("too large for iCE40 lp384"), std::string::npos) << small.status().message();
+  if (!::testing::Test::HasFailure()) RemoveTmp(dir);
 }
 
 TEST(RtlCli, ConvertRtlsimEqualsPredict) {

@@ -68,7 +68,8 @@ inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int
     case 7: {
       l = act(pick == 6 ? K::Sigmoid : K::Tanh, 0, pick == 6 ? "sigmoid" : "tanh");
       SetPrec(l, "table", RandType(rng, 6, 18, true));
-      l.config.table_size = Coin(rng, 0.8) ? (1 << Uni(rng, 5, 11)) : Uni(rng, 40, 300);
+      // other table sizes: a ROM over every input word (at most 14 bits)
+      l.config.table_size = Coin(rng, 0.8) || in_t.width() > 14 ? (1 << Uni(rng, 5, 11)) : Uni(rng, 40, 300);
       if (l.config.table_size & (l.config.table_size - 1)) used->back() += "_rom";
       break;
     }

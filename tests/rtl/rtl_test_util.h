@@ -24,6 +24,13 @@ inline fs::path RtlTmpDir(const std::string& name) {
   return p;
 }
 
+/// Removes a test directory, and its per-process parent when empty.
+inline void RemoveTmp(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+  fs::remove(p.parent_path(), ec);  // only if empty
+}
+
 struct Case {
   std::string tag;   ///< a Verilog identifier: the project (top module) name
   ir::Graph g;
@@ -37,7 +44,8 @@ struct BatchStats {
 
 /// Writes every case into root/<tag>, simulates all in one Verilator build
 /// (root/sim), and expects each output to equal emu::Predict exactly and
-/// each measured latency to equal hlsforge_rtl.json's.
+/// each measured latency to equal hlsforge_rtl.json's. root is removed
+/// unless the test has failed.
 inline BatchStats ExpectRtlMatchesEmulator(std::vector<Case>& cases, const fs::path& root) {
   BatchStats st;
   std::vector<std::string> dirs;
@@ -77,6 +85,7 @@ inline BatchStats ExpectRtlMatchesEmulator(std::vector<Case>& cases, const fs::p
     st.rows += cases[k].x.rows();
     st.values += static_cast<int64_t>(e->data.size());
   }
+  if (!::testing::Test::HasFailure()) RemoveTmp(root);  // kept for inspection on failure
   return st;
 }
 

@@ -130,7 +130,12 @@ std::string TypeName(const FixedType& t) { return t.ToString(); }
 
 Status CheckRtlGraph(const ir::Graph& g) {
   auto steps = rtl::ResolveSteps(g);
-  return steps.ok() ? Status::Ok() : steps.status();
+  if (!steps.ok()) return steps.status();
+  for (const Step& s : *steps) {  // every generator's own checks (the netlists are dropped)
+    auto built = rtl::BuildLayer(s);
+    if (!built.ok()) return built.status();
+  }
+  return Status::Ok();
 }
 
 StatusOr<RtlDesign> WriteRtlProject(const ir::Graph& g, const RtlOptions& opt, const std::string& out_dir) {

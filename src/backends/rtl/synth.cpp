@@ -1,8 +1,10 @@
 // Synthesis of Verilog projects with open tools (rtl_backend.h RunSynth):
-//  xilinx: Yosys synth_xilinx -family xcup (UltraScale+ primitives), cell
-//          counts per layer module (hierarchy kept unless flatten) and in
-//          total, grouped as LUT (LUT1..6), FF (FD*), DSP (DSP48E2), CARRY
-//          (CARRY8/CARRY4), BRAM (RAMB18/36), LUTRAM (RAM32/64*), SRL, MUXF.
+//  xilinx: Yosys synth_xilinx -family xcup -noiopad -noclkbuf (UltraScale+
+//          primitives, out of context: no I/O or clock buffers), cell counts
+//          per layer module (hierarchy kept unless flatten) and in total,
+//          grouped as LUT (LUT1..6 and INV), FF (FD*), DSP (DSP48E2), CARRY (Yosys
+//          0.23 maps carry chains to CARRY4 even for UltraScale+: two per
+//          CARRY8), BRAM (RAMB18/36), LUTRAM (RAM32/64*), SRL, MUXF.
 //  ice40:  the top wrapped in a serial shell (shift registers in and out,
 //          since the packed ports exceed the package pins), Yosys
 //          synth_ice40, nextpnr-ice40 (placement, routing, timing: Fmax),
@@ -41,7 +43,7 @@ std::string ClassOf(const std::string& cell, bool ice40) {
     if (cell == "SB_MAC16") return "DSP";
     return "other";
   }
-  if (starts("LUT")) return "LUT";
+  if (starts("LUT") || cell == "INV") return "LUT";  // an inverter is a LUT1
   if (starts("FD")) return "FF";
   if (starts("DSP48")) return "DSP";
   if (starts("CARRY")) return "CARRY";
@@ -163,20 +165,24 @@ StatusOr<SynthReport> RunSynth(const std::string& dir_in, const SynthOptions& op
     const fs::path work = dir / ("synth_" + opt.target);
     fs::create_directories(work);
     std::string files;
-    for (const std::string& f : d->files) files += " " + Quote((dir / f).string());
+    // paths inside the Yosys script (its own syntax: no quoting for -o / -json)
+    if (dir.string().find_first_of(" \t;\"'") != std::string::npos)
+      throw Error("project path '" + dir.string() + "' contains spaces or quotes: Yosys scripts cannot name it");
+    auto yq = [](const fs::path& p) { return p.string(); };
+    for (const std::string& f : d->files) files += " " + yq(dir / f);
     std::string top = d->top;
     if (ice40) {
       rtl::WriteText(work / "hlsforge_ice40_shell.v", Ice40Shell(*d));
-      files += " " + Quote((work / "hlsforge_ice40_shell.v").string());
+      files += " " + yq(work / "hlsforge_ice40_shell.v");
       top = "hlsforge_ice40_shell";
     }
     const fs::path stat = work / "stat.json", log = work / "yosys.log";
     std::error_code ec;
     fs::remove(log, ec);
     fs::remove(stat, ec);
-    const std::string synth = ice40 ? fmt::format("synth_ice40 -top {} -json {}", top, Quote((work / "design.json").string()))
-                                    : fmt::format("synth_xilinx -family xcup -top {}{}", top, opt.flatten ? " -flatten" : "");
-    const std::string script = fmt::format("read_verilog{}; {}; tee -q -o {} stat -json", files, synth, Quote(stat.string()));
+    const std::string synth = ice40 ? fmt::format("synth_ice40 -top {} -json {}", top, yq(work / "design.json"))
+                                    : fmt::format("synth_xilinx -family xcup -noiopad -noclkbuf -top {}{}", top, opt.flatten ? " -flatten" : "");
+    const std::string script = fmt::format("read_verilog{}; {}; tee -q -o {} stat -json", files, synth, yq(stat));
     rtl::WriteText(work / "synth.ys", script + "\n");
     progress(fmt::format("yosys {} on {} ({} layer modules); log {}", ice40 ? "synth_ice40" : "synth_xilinx", d->top,
                          d->layers.size(), log.string()));
