@@ -10,6 +10,7 @@
 //              nextpnr-ice40 (up5k) and icepack: LCs, Fmax, time
 // Single runs (the tools are costly on 2 shared cores). Yosys synth_xilinx
 // figures of the jet taggers and TFC_2W2A: scripts/rtl_synth_bench.sh.
+//   usage: rtl_bench [generate|rtlsim|ice40]   (default: all three)
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -95,12 +96,14 @@ uint64_t DirBytes(const fs::path& p) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const std::string only = argc > 1 ? argv[1] : "";
+  auto want = [&](const char* what) { return only.empty() || only == what; };
   const fs::path root = fs::temp_directory_path() / "hlsforge_rtl_bench";
   fs::remove_all(root);
   fs::create_directories(root);
   // ---- generate
-  {
+  if (want("generate")) {
     const ir::Graph g = Mlp("mlp_1m", {1000, 1000, 10}, FixedType(8, 1), FixedType(8, 3, false), FixedType(16, 6), 1);
     backends::RtlOptions ro;
     ro.project_name = "mlp_1m";
@@ -126,7 +129,7 @@ int main() {
     fs::remove_all(root / "mlp_1m_hls");
   }
   // ---- rtlsim of the jet tagger, 100,000 rows
-  {
+  if (want("rtlsim")) {
     auto g = frontends::LoadConfiguredModel(std::string(HLSFORGE_SHARED_DIR) + "/models/keras/qkeras_3layer.json", "",
                                             "");
     if (!g.ok()) {
@@ -165,7 +168,7 @@ int main() {
                 exact ? "bit-exact with emu::Predict" : "MISMATCH", total);
   }
   // ---- iCE40 flow of a small quantized MLP
-  {
+  if (want("ice40")) {
     const ir::Graph g = Mlp("small_q", {16, 16, 8, 4}, FixedType(4, 1), FixedType(6, 2, false), FixedType(8, 3), 5);
     backends::RtlOptions ro;
     ro.project_name = "small_q";
