@@ -32,7 +32,7 @@
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
 #include "predict_timing.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace {
 
@@ -46,7 +46,7 @@ std::map<bool, double>& Rates() {
 }
 
 void BM_ConvPredict(benchmark::State& state, bool float_mode) {
-  auto g = hlsforge::frontends::LoadConfiguredModel(kDir + "/model_clean.onnx", "", kDir + "/hls4ml_config_input.yml");
+  auto g = hlsforge::flow::LoadConfiguredModel(kDir + "/model_clean.onnx", kDir + "/hls4ml_config_input.yml");
   if (!g.ok()) {
     state.SkipWithError(g.status().message().c_str());
     return;
@@ -80,7 +80,7 @@ void BM_CsimCompile(benchmark::State& state, hlsforge::ir::IOType io) {
     f.skipped = why;
     state.SkipWithError(("conv2d_small_keras " + tag + ": " + why).c_str());
   };
-  auto g = hlsforge::frontends::LoadConfiguredModel(kOnnx, "", kDir + "/hls4ml_config_input.yml");
+  auto g = hlsforge::flow::LoadConfiguredModel(kOnnx, kDir + "/hls4ml_config_input.yml");
   if (!g.ok()) return skip("cannot load the model: " + g.status().message());
   hlsforge::backends::HlsOptions opt;
   opt.force = true;

@@ -25,7 +25,7 @@
 #include <string>
 
 #include "hlsforge/backends/hls_backend.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
@@ -36,7 +36,7 @@ const std::string kGolden = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/"
 
 StatusOr<ir::Graph> LoadGolden(const std::string& model) {
   const std::string dir = kGolden + model;
-  return frontends::LoadConfiguredModel(dir + "/model_clean.onnx", "", dir + "/hls4ml_config_input.yml");
+  return flow::LoadConfiguredModel(dir + "/model_clean.onnx", dir + "/hls4ml_config_input.yml");
 }
 
 // 1000 -> 1000 -> 10 MLP with resolved precisions: 1,010,000 weights.

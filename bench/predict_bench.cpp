@@ -22,7 +22,7 @@
 
 #include "hlsforge/emu/emulator.h"
 #include "predict_timing.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace {
 
@@ -57,7 +57,7 @@ std::map<std::string, std::map<bool, double>>& Rates() {
 /// The model with its config; kGeneratedConfig = LoadConfiguredModel's
 /// default (the granularity-"name" config, as `predict` without -c).
 hlsforge::StatusOr<hlsforge::ir::Graph> Load(const Case& c) {
-  return hlsforge::frontends::LoadConfiguredModel(c.model, "", c.config == kGeneratedConfig ? "" : c.config);
+  return hlsforge::flow::LoadConfiguredModel(c.model, c.config == kGeneratedConfig ? "" : c.config);
 }
 
 void BM_Predict(benchmark::State& state, const Case& c, bool float_mode) {

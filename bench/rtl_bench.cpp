@@ -19,7 +19,7 @@
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/backends/rtl_backend.h"
 #include "hlsforge/emu/emulator.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
@@ -130,8 +130,7 @@ int main(int argc, char** argv) {
   }
   // ---- rtlsim of the jet tagger, 100,000 rows
   if (want("rtlsim")) {
-    auto g = frontends::LoadConfiguredModel(std::string(HLSFORGE_SHARED_DIR) + "/models/keras/qkeras_3layer.json", "",
-                                            "");
+    auto g = flow::LoadConfiguredModel(std::string(HLSFORGE_SHARED_DIR) + "/models/keras/qkeras_3layer.json", "");
     if (!g.ok()) {
       std::fprintf(stderr, "%s\n", g.status().message().c_str());
       return 1;

@@ -48,6 +48,21 @@ void AddModelOptions(CLI::App& sub, ModelArgs& args, bool with_config = true);
 /// default pass pipeline: the graph is ready for the emulator and reports.
 StatusOr<ir::Graph> PrepareModel(const ModelArgs& args);
 
+/// --passes / --io-type (pipeline.cpp).
+struct PipelineArgs {
+  std::string passes;   ///< comma-separated pass names; empty: passes::DefaultPipeline()
+  std::string io_type;  ///< "io_parallel" / "io_stream" override; empty: the config's
+};
+/// Adds --passes (and, with `with_io_type`, --io-type) to a subcommand.
+void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type);
+/// Loads and configures the model as PrepareModel(model), sets the io type
+/// override on the graph (Graph::io_type) and runs the pipeline: --passes
+/// instead of the default one, with lower_hardware appended when
+/// `lower_hardware_last` and the list does not end with it, so that the
+/// hardware plan is made for the io type actually used. Errors: an empty or
+/// unknown pass name (lists the known ones), any stage's error.
+StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last);
+
 /// Throws hlsforge::Error with the status message if `st` failed.
 void ThrowIfError(const Status& st);
 template <typename T>

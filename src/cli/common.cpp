@@ -2,7 +2,7 @@
 
 #include "commands.h"
 #include "hlsforge/emu/emulator.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/util/progress.h"
 
 namespace hlsforge::cli {
@@ -21,7 +21,9 @@ void ThrowIfError(const Status& st) {
 }
 
 StatusOr<ir::Graph> PrepareModel(const ModelArgs& args) {
-  return frontends::LoadConfiguredModel(args.model, args.weights, args.config);
+  flow::Options options;
+  options.weights_path = args.weights;
+  return flow::LoadConfiguredModel(args.model, args.config, options);
 }
 
 std::vector<int64_t> InputShape(const ir::Graph& g) {

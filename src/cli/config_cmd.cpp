@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
 
 namespace hlsforge::cli {
@@ -53,7 +53,7 @@ void AddConfigCommand(CLI::App& app) {
   sub->add_option("-o,--output", args->output, "write to FILE instead of stdout");
   sub->callback([args] {
     // Names as in the source model (no passes), so the config applies to it.
-    ir::Graph g = ValueOrThrow(frontends::LoadModel(args->model.model, args->model.weights));
+    ir::Graph g = ValueOrThrow(flow::LoadModel(args->model.model, args->model.weights));
     std::string yaml = ValueOrThrow(ir::GenerateConfig(g, args->granularity));
     if (args->output.empty()) std::fputs(yaml.c_str(), stdout);
     else WriteTextFile(args->output, yaml);

@@ -1,6 +1,6 @@
 // hlsforge convert MODEL [-c CFG] -o DIR [--backend vitis|vivado] [--part P]
 //   [--clock-period NS] [--project-name NAME] [--io-type io_parallel|io_stream]
-//   [--force] [--csim] [-i X.npy]
+//   [--passes a,b,c] [--force] [--csim] [-i X.npy]
 // Writes a Vitis/Vivado HLS project (see include/hlsforge/backends/hls_backend.h);
 // with --csim also compiles and runs its C simulation on X.npy and checks it
 // bit for bit against the emulator.
@@ -21,15 +21,17 @@ namespace {
 
 struct ConvertArgs {
   ModelArgs model;
+  PipelineArgs pipeline;
   std::string out_dir, backend = "vitis", part = "xcvu13p-flga2577-2-e", project = "myproject";
-  std::string io_type, input;
+  std::string input;
   double clock = 5.0;
   bool force = false, csim = false;
 };
 
 void RunConvert(const ConvertArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  ir::Graph g = ValueOrThrow(PrepareModel(a.model));
+  // The io type override is set on the graph before lower_hardware plans it.
+  ir::Graph g = ValueOrThrow(PrepareModel(a.model, a.pipeline, true));
   if (a.backend == "verilog") {
     if (a.csim) throw Error("--csim applies to the HLS backends; simulate Verilog with hlsforge rtlsim");
     return ConvertToVerilog(g, {a.out_dir, a.project, a.model.config, a.clock, a.force});
@@ -40,8 +42,6 @@ void RunConvert(const ConvertArgs& a) {
   opt.clock_period_ns = a.clock;
   opt.project_name = a.project;
   opt.force = a.force;
-  if (a.io_type == "io_stream") opt.io_type = ir::IOType::Stream;
-  else if (a.io_type == "io_parallel") opt.io_type = ir::IOType::Parallel;
   if (!a.model.config.empty()) {
     std::ifstream f(a.model.config);
     std::stringstream ss;
@@ -53,7 +53,7 @@ void RunConvert(const ConvertArgs& a) {
   ThrowIfError(backends::WriteHlsProject(g, opt, a.out_dir));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("wrote HLS project %s (%s, %s) in %.2f s\n", a.out_dir.c_str(), a.backend.c_str(),
-              opt.io_type.value_or(g.io_type) == ir::IOType::Stream ? "io_stream" : "io_parallel", secs);
+              g.io_type == ir::IOType::Stream ? "io_stream" : "io_parallel", secs);
   if (!a.csim) return;
   if (a.input.empty()) throw Error("--csim needs an input: -i X.npy");
   NDArray x = ValueOrThrow(ReadInput(g, a.input));
@@ -84,8 +84,7 @@ void AddConvertCommand(CLI::App& app) {
   sub->add_option("--part", a->part, "FPGA part")->capture_default_str();
   sub->add_option("--clock-period", a->clock, "clock period in ns")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--project-name", a->project, "top function / project name")->capture_default_str();
-  sub->add_option("--io-type", a->io_type, "io_parallel or io_stream (default: the config's)")
-      ->check(CLI::IsMember({"io_parallel", "io_stream"}));
+  AddPipelineOptions(*sub, a->pipeline, true);
   sub->add_flag("--force", a->force, "replace a non-empty output directory");
   sub->add_flag("--csim", a->csim, "also compile and run the C simulation on -i and compare with the emulator");
   sub->add_option("-i,--input", a->input, "input .npy for --csim");

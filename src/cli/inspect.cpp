@@ -1,4 +1,6 @@
-// hlsforge inspect MODEL [-c CFG]: the model summary table.
+// hlsforge inspect MODEL [-c CFG] [--io-type T] [--passes a,b,c]: the model
+// summary table, from the same hardware plan `convert` implements; the plan's
+// warnings (snapped reuse / parallelization factors...) go to stderr.
 #include <cstdio>
 #include <memory>
 
@@ -8,13 +10,20 @@
 namespace hlsforge::cli {
 
 void AddInspectCommand(CLI::App& app) {
-  auto args = std::make_shared<ModelArgs>();
+  struct InspectArgs {
+    ModelArgs model;
+    PipelineArgs pipeline;
+  };
+  auto args = std::make_shared<InspectArgs>();
   CLI::App* sub = app.add_subcommand(
       "inspect", "print the model summary: layers, shapes, precisions, parameters, MACs, multipliers, BOPs");
-  AddModelOptions(*sub, *args);
+  AddModelOptions(*sub, args->model);
+  AddPipelineOptions(*sub, args->pipeline, true);
   sub->callback([args] {
-    ir::Graph g = ValueOrThrow(PrepareModel(*args));
-    std::fputs(report::FormatSummary(report::Summarize(g)).c_str(), stdout);
+    ir::Graph g = ValueOrThrow(PrepareModel(args->model, args->pipeline, true));
+    const report::ModelSummary s = report::Summarize(g);
+    for (const std::string& w : s.warnings) std::fprintf(stderr, "hlsforge: warning: %s\n", w.c_str());
+    std::fputs(report::FormatSummary(s).c_str(), stdout);
   });
 }
 

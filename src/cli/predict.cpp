@@ -1,4 +1,5 @@
 // hlsforge predict MODEL [-c CFG] -i X.npy -o Y.npy [--trace DIR] [--float] [--threads N]
+//   [--passes a,b,c]
 #include <filesystem>
 #include <memory>
 
@@ -12,6 +13,7 @@ namespace {
 
 struct PredictArgs {
   ModelArgs model;
+  PipelineArgs pipeline;
   std::string input, output, trace_dir, dtype = "float64";
   bool float_mode = false;
   int threads = 0;
@@ -26,7 +28,7 @@ std::string FileName(const std::string& layer) {
 }
 
 void RunPredict(const PredictArgs& a) {
-  ir::Graph g = ValueOrThrow(PrepareModel(a.model));
+  ir::Graph g = ValueOrThrow(PrepareModel(a.model, a.pipeline, false));
   NDArray x = ValueOrThrow(ReadInput(g, a.input));
   NDArray y = ValueOrThrow(PredictWithProgress(g, x, a.float_mode, a.threads, "predict"));
   ToSourceLayout(g, y);
@@ -51,6 +53,7 @@ void AddPredictCommand(CLI::App& app) {
   auto args = std::make_shared<PredictArgs>();
   CLI::App* sub = app.add_subcommand("predict", "run the bit-exact emulator (or float reference) on a batch");
   AddModelOptions(*sub, args->model);
+  AddPipelineOptions(*sub, args->pipeline, false);
   sub->add_option("-i,--input", args->input, "input .npy, [N, features...] float32/float64")->required();
   sub->add_option("-o,--output", args->output, "output .npy, [N, outputs...] (written atomically)")->required();
   sub->add_option("--trace", args->trace_dir, "also write every layer's output to DIR/<layer>.npy");

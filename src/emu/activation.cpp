@@ -126,7 +126,7 @@ StatusOr<TableActivation> ResolveTableActivation(const LayerIO& io) {
   using K = ir::ActivationKind;
   const ir::Layer& l = *io.layer;
   TableActivation r;
-  auto tt = NeedConfigType(io, "table");
+  auto tt = NeedType(io, ir::Slot::Table);
   if (!tt.ok()) return tt.status();
   const int64_t N = l.config.table_size;
   if (N < 2) return Status::Fail(io.where() + ": table_size " + std::to_string(N) + " must be >= 2");
@@ -182,7 +182,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
       k->max_word_res = fx::from_double(l.alpha, k->res_f);
       break;
     case K::LeakyReLU:
-      if (auto pt = ConfigType(l, "param")) {
+      if (auto pt = ir::ResolvedType(l, ir::Slot::Param)) {
         k->alpha_fixed = true;
         k->alpha_f = Fmt(*pt);
         k->alpha_word = pt->Quantize(l.alpha);

@@ -1,4 +1,4 @@
-// Kernels of the convolutional layers (issue 6): Conv, Pooling, ZeroPadding,
+// Kernels of the convolutional layers: Conv, Pooling, ZeroPadding,
 // Cropping, UpSampling, Merge. Same conventions as kernels.h; Merge is the
 // one two-input kernel (BinaryKernel::Run2).
 #pragma once

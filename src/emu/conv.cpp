@@ -69,7 +69,7 @@ StatusOr<Geometry> MakeGeometry(const LayerIO& io) {
 
 /// Weights as the dense matrix [K, c_out] (depthwise expanded with zeros).
 std::vector<double> DenseWeights(const ir::Layer& l, const Geometry& g) {
-  const ir::Param& w = *l.param("weight");
+  const ir::Param& w = *l.param(ir::Slot::Weight);
   if (!l.conv->depthwise) return w.values;
   const int64_t dm = l.conv->depth_multiplier;
   std::vector<double> d(static_cast<size_t>(g.K() * g.co), 0.0);
@@ -105,7 +105,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeConv(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
   auto geo = MakeGeometry(io);
   if (!geo.ok()) return geo.status();
-  const ir::Param* w = l.param("weight");
+  const ir::Param* w = l.param(ir::Slot::Weight);
   if (!w) return Status::Fail(io.where() + ": param 'weight' missing");
   const int64_t per_out = l.conv->depthwise ? l.conv->depth_multiplier : geo->co;
   if (static_cast<int64_t>(w->size()) != geo->kh * geo->kw * geo->c * per_out)
@@ -114,7 +114,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeConv(const LayerIO& io) {
   // The per-pixel dense product as a Dense layer of the same config/types.
   ir::Layer d = l;
   d.kind = ir::LayerKind::Dense;
-  ir::Param& dw = d.params["weight"];
+  ir::Param& dw = d.params[ir::SlotKey(ir::Slot::Weight)];
   dw.values = DenseWeights(l, *geo);
   dw.shape = {geo->K(), geo->co};
   LayerIO dio = io;
@@ -137,9 +137,9 @@ Status RunFloatConv(const LayerIO& io, const double* in, double* out) {
   auto geo = MakeGeometry(io);
   if (!geo.ok()) return geo.status();
   const Geometry& g = *geo;
-  const ir::Param* w = l.param("weight");
+  const ir::Param* w = l.param(ir::Slot::Weight);
   if (!w) return Status::Fail(io.where() + ": param 'weight' missing");
-  const ir::Param* b = l.param("bias");
+  const ir::Param* b = l.param(ir::Slot::Bias);
   const bool dw = l.conv->depthwise;
   const int64_t dm = l.conv->depth_multiplier;
   for (int64_t oy = 0; oy < g.oh; ++oy)

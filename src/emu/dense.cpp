@@ -30,21 +30,6 @@ namespace {
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef double V4d __attribute__((vector_size(32)));
 
-// acc[j] += a * w[j]: exact (all values integers below 2^53).
-__attribute__((target_clones("avx2", "default")))
-void Axpy(double* acc, const double* w, double a, int64_t n) {
-  int64_t j = 0;
-  const V4d av = {a, a, a, a};
-  for (; j + 4 <= n; j += 4) {
-    V4d x, y;
-    std::memcpy(&x, acc + j, sizeof x);
-    std::memcpy(&y, w + j, sizeof y);
-    x += av * y;
-    std::memcpy(acc + j, &x, sizeof x);
-  }
-  for (; j < n; ++j) acc[j] += a * w[j];
-}
-
 // always_inline: called from target_clones bodies; an out-of-line call would
 // pass the 32-byte vector with the wrong ABI at -O0.
 __attribute__((always_inline)) inline V4d Load4(const double* p) {
@@ -281,14 +266,12 @@ class DenseKernel : public Kernel {
           }
           DenseBlocked(acc, w_d.data(), n_out, s.j.data(), s.d2.data(), nnz);
         }
-        for (int64_t i = 0; i < (sparse ? n_in : 0); ++i) {
-          const int64_t a = Data(in[i]);
-          if (a == 0) continue;
-          const double ad = static_cast<double>(a);
-          if (sparse) {
+        if (sparse) {
+          for (int64_t i = 0; i < n_in; ++i) {
+            const int64_t a = Data(in[i]);
+            if (a == 0) continue;
+            const double ad = static_cast<double>(a);
             for (uint32_t k = row_ptr[i]; k < row_ptr[i + 1]; ++k) acc[col[k]] += ad * val_d[k];
-          } else {
-            Axpy(acc, &w_d[i * n_out], ad, n_out);
           }
         }
         WrapOut(acc, out);
@@ -392,7 +375,7 @@ void FloatDenseRow(const double* w, const double* bias, int64_t n_in, int64_t n_
 
 StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
-  const ir::Param* w = l.param("weight");
+  const ir::Param* w = l.param(ir::Slot::Weight);
   if (!w) return Status::Fail(io.where() + ": param 'weight' missing");
   auto k = std::make_unique<DenseKernel>();
   k->n_in = io.n_in;
@@ -401,17 +384,17 @@ StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
     return Status::Fail(io.where() + ": param 'weight' has " + std::to_string(w->size()) +
                         " values, expected n_in*n_out = " + std::to_string(io.n_in) + "*" +
                         std::to_string(io.n_out));
-  auto wt = FieldType(io, "weight", "weight");
+  auto wt = NeedType(io, ir::Slot::Weight);
   if (!wt.ok()) return wt.status();
-  auto at = NeedConfigType(io, "accum");
+  auto at = NeedType(io, ir::Slot::Accum);
   if (!at.ok()) return at.status();
-  const ir::Param* b = l.param("bias");
+  const ir::Param* b = l.param(ir::Slot::Bias);
   std::optional<FixedType> bt;
   if (b) {
     if (static_cast<int64_t>(b->size()) != io.n_out)
       return Status::Fail(io.where() + ": param 'bias' has " + std::to_string(b->size()) +
                           " values, expected " + std::to_string(io.n_out));
-    auto r = FieldType(io, "bias", "bias");
+    auto r = NeedType(io, ir::Slot::Bias);
     if (!r.ok()) return r.status();
     bt = *r;
   }
@@ -420,10 +403,12 @@ StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
   k->acc_f = Fmt(*at);
   k->res_f = Fmt(io.out_type);
   k->to_res = FastCast(k->acc_f, k->res_f);
-  const bool data_bit = k->in_f.w == 1 && !k->in_f.s;
-  const bool w_bit = k->w_f.w == 1 && !k->w_f.s;
-  k->both_binary = data_bit && w_bit;
-  k->data_bipolar = data_bit && !w_bit;
+  // The product kind of the hardware plan (one decision for every consumer).
+  const ir::ProductKind kind = l.plan && l.plan->has_products ? l.plan->product
+                                                              : ir::DecideProductKind(io.in_type, *wt);
+  const bool w_bit = kind == ir::ProductKind::Xnor || kind == ir::ProductKind::WeightBinary;
+  k->both_binary = kind == ir::ProductKind::Xnor;
+  k->data_bipolar = kind == ir::ProductKind::DataBinary;
 
   // Effective formats: a 1-bit XNOR word stands for -1/+1 (an integer).
   const Format bip{2, 2, true};
@@ -435,7 +420,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
   k->w_words.resize(n);
   size_t zeros = 0;
   for (int64_t q = 0; q < n; ++q) {
-    int64_t word = ParamWord(w->values[q], *wt);
+    int64_t word = ir::ParamWord(w->values[q], *wt);
     if (w_bit && !k->both_binary) word = word ? 1 : -1;
     k->w_words[q] = word;
     if (word == 0) ++zeros;
@@ -443,7 +428,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeDense(const LayerIO& io) {
   k->bias_acc.assign(io.n_out, 0);
   if (b)
     for (int64_t j = 0; j < io.n_out; ++j)
-      k->bias_acc[j] = fx::cast(ParamWord(b->values[j], *bt), Fmt(*bt), k->acc_f);
+      k->bias_acc[j] = fx::cast(ir::ParamWord(b->values[j], *bt), Fmt(*bt), k->acc_f);
   if (k->both_binary) {
     int64_t bmax = 0;
     for (int64_t v : k->bias_acc) bmax = std::max<int64_t>(bmax, v < 0 ? -v : v);

@@ -18,30 +18,12 @@ std::string LayerIO::where() const {
   return "layer \"" + layer->name + "\" (" + ir::ToString(layer->kind) + ")";
 }
 
-std::optional<FixedType> ConfigType(const ir::Layer& l, const std::string& key) {
-  auto it = l.config.precision.find(key);
-  if (it == l.config.precision.end()) return std::nullopt;
-  return it->second.type;
-}
-
-StatusOr<FixedType> NeedConfigType(const LayerIO& io, const std::string& key) {
-  if (auto t = ConfigType(*io.layer, key)) return *t;
-  return Status::Fail(io.where() + ": precision '" + key + "' unresolved (run infer_precision)");
-}
-
-StatusOr<FixedType> FieldType(const LayerIO& io, const std::string& param_key, const std::string& config_key) {
-  if (const ir::Param* p = io.layer->param(param_key); p && p->type) return *p->type;
-  if (auto t = ConfigType(*io.layer, config_key)) return *t;
-  return Status::Fail(io.where() + ": precision '" + config_key + "' of param '" + param_key +
-                      "' unresolved (run infer_precision)");
+StatusOr<FixedType> NeedType(const LayerIO& io, ir::Slot s) {
+  if (auto t = ir::ResolvedType(*io.layer, s)) return *t;
+  return Status::Fail(io.where() + ": precision '" + ir::SlotKey(s) + "' unresolved (run infer_precision)");
 }
 
 int CeilLog2(int64_t x) { return x <= 2 ? 1 : 1 + CeilLog2((x + 1) / 2); }
-
-int64_t ParamWord(double v, const FixedType& t) {
-  if (t.width() == 1 && !t.is_signed()) return v > 0 ? 1 : 0;
-  return t.Quantize(v);
-}
 
 int64_t ScaledIndex(int64_t word, Format f, int64_t mul, int64_t div) {
   fx::i128 num = fx::widen(word, f.s) * mul;
@@ -127,8 +109,8 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
       std::copy(in, in + n_in, out);
       return Status::Ok();
     case ir::LayerKind::Dense: {
-      const ir::Param* w = l.param("weight");
-      const ir::Param* b = l.param("bias");
+      const ir::Param* w = l.param(ir::Slot::Weight);
+      const ir::Param* b = l.param(ir::Slot::Bias);
       if (!w || static_cast<int64_t>(w->size()) != n_in * n_out)
         return Status::Fail(io.where() + ": param 'weight' missing or of the wrong size");
       for (int64_t j = 0; j < n_out; ++j) out[j] = b ? b->values[j] : 0.0;
@@ -140,8 +122,8 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
       return Status::Ok();
     }
     case ir::LayerKind::ScaleShift: {
-      const ir::Param* s = l.param("scale");
-      const ir::Param* b = l.param("bias");
+      const ir::Param* s = l.param(ir::Slot::Scale);
+      const ir::Param* b = l.param(ir::Slot::Bias);
       const int64_t c = std::max<int64_t>({1, s ? static_cast<int64_t>(s->size()) : 1,
                                            b ? static_cast<int64_t>(b->size()) : 1});
       for (int64_t i = 0; i < n_in; ++i) {
@@ -203,9 +185,9 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
     case ir::LayerKind::UpSampling: return RunFloatResize(io, in, out);
     case ir::LayerKind::Merge: return Status::Fail(io.where() + ": two-input layer run as one-input");
     case ir::LayerKind::Threshold: {
-      const ir::Param* t = l.param("threshold");
-      const ir::Param* lo = l.param("threshold_lo");
-      const ir::Param* hi = l.param("threshold_hi");
+      const ir::Param* t = l.param(ir::Slot::Threshold);
+      const ir::Param* lo = l.param(ir::Slot::ThresholdLo);
+      const ir::Param* hi = l.param(ir::Slot::ThresholdHi);
       if (!t && !(lo && hi)) return Status::Fail(io.where() + ": threshold params missing");
       if (const auto& fa = l.float_affine; fa && !fa->scale.empty() && !fa->bias.empty()) {
         // the float computation the thresholds replaced (binary_threshold)
@@ -295,7 +277,7 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
     if (!t)
       for (const ir::Layer& l : g.layers)
         if (l.kind == ir::LayerKind::Input && (l.output == g.inputs[0] || l.output.empty()))
-          if (auto c = detail::ConfigType(l, "result")) t = c;
+          if (auto c = ir::ResolvedType(l, ir::Slot::Result)) t = c;
     if (!t)
       return Status::Fail(gname + ": graph input '" + g.inputs[0] +
                           "': precision 'result' unresolved (run infer_precision)");
@@ -355,8 +337,8 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
       }
     }
     if (float_mode && l.kind == ir::LayerKind::Dense && !l.quant) {
-      const ir::Param* w = l.param("weight");
-      const ir::Param* b = l.param("bias");
+      const ir::Param* w = l.param(ir::Slot::Weight);
+      const ir::Param* b = l.param(ir::Slot::Bias);
       if (w && static_cast<int64_t>(w->size()) == s.io.n_in * s.io.n_out &&
           (!b || static_cast<int64_t>(b->size()) >= s.io.n_out)) {
         s.float_dense = true;

@@ -88,21 +88,13 @@ struct LayerIO {
   std::string where() const;
 };
 
-/// Precision of a layer field: the param's own type if the param exists and
-/// is typed, else the config slot `key`. Fails (naming layer and field) when
+/// ir::ResolvedType(*io.layer, s): the param's own type if the param exists
+/// and is typed, else the config slot. Fails (naming layer and slot) when
 /// neither is resolved.
-StatusOr<FixedType> FieldType(const LayerIO& io, const std::string& param_key,
-                              const std::string& config_key);
-/// Config slot only (accum, table, exp_table...); nullopt if unset.
-std::optional<FixedType> ConfigType(const ir::Layer& l, const std::string& key);
-StatusOr<FixedType> NeedConfigType(const LayerIO& io, const std::string& key);
+StatusOr<FixedType> NeedType(const LayerIO& io, ir::Slot s);
 
 /// hls4ml's ceillog2 (nnet_common.h): ceillog2(x) = x <= 2 ? 1 : 1 + ceillog2((x+1)/2).
 int CeilLog2(int64_t x);
-
-/// Word of a parameter value in type t. A 1-bit unsigned type holds the XNOR
-/// encoding of bipolar values (v > 0 -> 1, else 0), as hls4ml's binary types.
-int64_t ParamWord(double v, const FixedType& t);
 
 /// trunc_toward_zero(value(word, f) * mul / div), as hls4ml's
 /// `int i = x * N / D` on an ap_fixed x computes it (exact product, quotient

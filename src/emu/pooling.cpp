@@ -113,7 +113,7 @@ StatusOr<std::unique_ptr<Kernel>> MakePooling(const LayerIO& io) {
   k->g = *geo;
   k->in_f = Fmt(io.in_type);
   k->res_f = Fmt(io.out_type);
-  auto at = ConfigType(*io.layer, "accum");
+  auto at = ir::ResolvedType(*io.layer, ir::Slot::Accum);
   k->acc_f = at ? Fmt(*at) : k->in_f;
   const PoolGeo& g = k->g;
   const int64_t win = g.ph * g.pw;

@@ -82,8 +82,8 @@ StatusOr<ScaleShiftSpec> ResolveScaleShift(const LayerIO& io) {
   k->n = io.n_in;
   k->in_f = Fmt(io.in_type);
   k->res_f = Fmt(io.out_type);
-  const ir::Param* sp = l.param("scale");
-  const ir::Param* bp = l.param("bias");
+  const ir::Param* sp = l.param(ir::Slot::Scale);
+  const ir::Param* bp = l.param(ir::Slot::Bias);
   size_t nc = 1;
   if (sp) nc = std::max(nc, sp->size());
   if (bp) nc = std::max(nc, bp->size());
@@ -100,21 +100,21 @@ StatusOr<ScaleShiftSpec> ResolveScaleShift(const LayerIO& io) {
   k->s_f = Format{2, 2, true};  // integer 1 when no scale
   k->b_f = Format{2, 2, true};
   if (sp) {
-    auto st = FieldType(io, "scale", "scale");
+    auto st = NeedType(io, ir::Slot::Scale);
     if (!st.ok()) return st.status();
     k->s_f = Fmt(*st);
-    const bool bit = k->s_f.w == 1 && !k->s_f.s;
+    const bool bit = ir::IsXnorType(*st);
     for (size_t q = 0; q < nc; ++q) {
       const double v = sp->values[sp->size() == 1 ? 0 : q];
-      k->scale[q] = bit ? (v > 0 ? 1 : -1) : ParamWord(v, *st);
+      k->scale[q] = bit ? (v > 0 ? 1 : -1) : ir::ParamWord(v, *st);
     }
     if (bit) k->s_f = Format{2, 2, true};
   }
   if (bp) {
-    auto bt = FieldType(io, "bias", "bias");
+    auto bt = NeedType(io, ir::Slot::Bias);
     if (!bt.ok()) return bt.status();
     k->b_f = Fmt(*bt);
-    for (size_t q = 0; q < nc; ++q) k->bias[q] = ParamWord(bp->values[bp->size() == 1 ? 0 : q], *bt);
+    for (size_t q = 0; q < nc; ++q) k->bias[q] = ir::ParamWord(bp->values[bp->size() == 1 ? 0 : q], *bt);
   }
   // For unsigned scale words (zero-extended), the i128 product is exact as is.
   const int pf = fx::frac(k->in_f) + fx::frac(k->s_f);

@@ -154,7 +154,7 @@ StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
     case ir::SoftmaxImpl::Argmax:
       break;
     case ir::SoftmaxImpl::Legacy: {
-      auto tt = NeedConfigType(io, "table");
+      auto tt = NeedType(io, ir::Slot::Table);
       if (!tt.ok()) return tt.status();
       k->table_f = Fmt(*tt);
       k->one_table = fx::from_double(1.0, k->table_f);
@@ -172,27 +172,26 @@ StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
     }
     case ir::SoftmaxImpl::Stable:
     case ir::SoftmaxImpl::Latency: {
-      auto et = NeedConfigType(io, "exp_table");
+      auto et = NeedType(io, ir::Slot::ExpTable);
       if (!et.ok()) return et.status();
-      auto it = NeedConfigType(io, "inv_table");
+      auto it = NeedType(io, ir::Slot::InvTable);
       if (!it.ok()) return it.status();
-      auto at = NeedConfigType(io, "accum");
+      auto at = NeedType(io, ir::Slot::Accum);
       if (!at.ok()) return at.status();
-      auto iit = NeedConfigType(io, "inv_inp");
+      auto iit = NeedType(io, ir::Slot::InvInp);
       if (!iit.ok()) return iit.status();
       k->exp_f = Fmt(*et);
       k->inv_f = Fmt(*it);
       k->acc_f = Fmt(*at);
       k->inv_inp_f = Fmt(*iit);
       if (k->impl == ir::SoftmaxImpl::Stable) {
-        if (auto nt = ConfigType(l, "inp_norm")) {
+        if (auto nt = ir::ResolvedType(l, ir::Slot::InpNorm)) {
           k->norm_f = Fmt(*nt);
         } else {
           if (io.in_type.width() < 2)
             return Status::Fail(io.where() + ": input type " + io.in_type.ToString() +
                                 " too narrow for the stable softmax's inp_norm_t");
-          k->norm_f = Format{io.in_type.width() - (io.in_type.is_signed() ? 1 : 0),
-                             io.in_type.integer() - (io.in_type.is_signed() ? 1 : 0), false};
+          k->norm_f = Fmt(ir::SoftmaxInpNormDefault(io.in_type));
         }
       }
       const Format addr = k->impl == ir::SoftmaxImpl::Stable ? k->norm_f : k->in_f;

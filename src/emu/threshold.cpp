@@ -99,17 +99,16 @@ StatusOr<ThresholdSpec> ResolveThreshold(const LayerIO& io) {
   ThresholdSpec spec;
   ThresholdSpec* k = &spec;
   k->n = io.n_in;
-  const ir::Param* t = l.param("threshold");
-  const ir::Param* tlo = l.param("threshold_lo");
-  const ir::Param* thi = l.param("threshold_hi");
+  const ir::Param* t = l.param(ir::Slot::Threshold);
+  const ir::Param* tlo = l.param(ir::Slot::ThresholdLo);
+  const ir::Param* thi = l.param(ir::Slot::ThresholdHi);
   k->ternary = !t;
   if (!t && !(tlo && thi))
     return Status::Fail(io.where() + ": needs param 'threshold' (binary) or 'threshold_lo' and 'threshold_hi' (ternary)");
-  const std::string key = t ? "threshold" : "threshold_hi";
   const ir::Param* ref = t ? t : thi;
   FixedType tt = io.in_type;
   if (ref->type) tt = *ref->type;
-  else if (auto ct = ConfigType(l, "threshold")) tt = *ct;
+  else if (auto ct = l.config.precision.type(ir::Slot::Threshold)) tt = *ct;
   const size_t nc = ref->size();
   if (nc == 0 || io.n_in % static_cast<int64_t>(nc) != 0)
     return Status::Fail(io.where() + ": " + std::to_string(nc) + " thresholds do not divide " +

@@ -13,7 +13,7 @@
 //    same precedence as ReuseFactor) -> LayerConfig::parallelization_factor:
 //    output pixels of a Conv/Pooling layer computed at once in io_parallel.
 //    hls4ml requires it to divide out_h*out_w; that is checked (snapped) by
-//    the HLS writer, not here. GenerateConfig writes it for Conv/Pooling
+//    the lower_hardware pass, not here. GenerateConfig writes it for Conv/Pooling
 //    layers (and in Model when the graph has such layers).
 #include "hlsforge/ir/config.h"
 
@@ -48,9 +48,9 @@ struct Entry {
   std::optional<MultiplierStyle> multiplier;   // Verilog backend
 };
 
-const std::set<std::string>& TableKeys() {
-  static const std::set<std::string> k = {"table", "exp_table", "inv_table", "inv_inp"};
-  return k;
+/// Slots whose default is a per-class attribute default (hls4ml TypeAttribute).
+bool IsTableSlot(Slot s) {
+  return s == Slot::Table || s == Slot::ExpTable || s == Slot::InvTable || s == Slot::InvInp;
 }
 
 std::string Lower(std::string s) {
@@ -259,38 +259,39 @@ const Entry* FindEntry(const std::vector<Entry>& v, const std::string& key) {
   return found;
 }
 
-/// Precision keys that apply to a layer of this kind, with whether each is
-/// "table-like" (attribute default instead of model default).
-std::vector<std::string> PrecisionKeys(const Layer& l) {
+/// Precision slots that apply to a layer of this kind, in the order the
+/// config writer lists them.
+std::vector<Slot> PrecisionSlots(const Layer& l) {
   switch (l.kind) {
-    case LayerKind::Input: return {"result"};
-    case LayerKind::Dense: return {"result", "accum", "weight", "bias"};
-    case LayerKind::ScaleShift: return {"result", "scale", "bias"};
-    case LayerKind::Activation: return {"result", "table"};
+    case LayerKind::Input: return {Slot::Result};
+    case LayerKind::Dense: return {Slot::Result, Slot::Accum, Slot::Weight, Slot::Bias};
+    case LayerKind::ScaleShift: return {Slot::Result, Slot::Scale, Slot::Bias};
+    case LayerKind::Activation: return {Slot::Result, Slot::Table};
     case LayerKind::Softmax:
-      return {"result", "table", "exp_table", "inv_table", "inv_inp", "accum"};
-    case LayerKind::Quantize: return {"result"};
-    case LayerKind::Threshold: return {"result"};
-    case LayerKind::Reshape: return {"result"};
-    case LayerKind::Conv: return {"result", "accum", "weight", "bias"};
-    case LayerKind::Pooling: return {"result", "accum"};
+      return {Slot::Result, Slot::Table, Slot::ExpTable, Slot::InvTable, Slot::InvInp, Slot::Accum};
+    case LayerKind::Quantize: return {Slot::Result};
+    case LayerKind::Threshold: return {Slot::Result};
+    case LayerKind::Reshape: return {Slot::Result};
+    case LayerKind::Conv: return {Slot::Result, Slot::Accum, Slot::Weight, Slot::Bias};
+    case LayerKind::Pooling: return {Slot::Result, Slot::Accum};
     case LayerKind::ZeroPadding:
     case LayerKind::Cropping:
     case LayerKind::UpSampling:
-    case LayerKind::Merge: return {"result"};
+    case LayerKind::Merge: return {Slot::Result};
   }
-  return {"result"};
+  return {Slot::Result};
 }
 
-bool IsTableLike(const Layer& l, const std::string& key) {
-  return TableKeys().count(key) || (l.kind == LayerKind::Softmax && key == "accum");
+/// "Table-like" slots take an attribute default instead of the model default.
+bool IsTableLike(const Layer& l, Slot s) {
+  return IsTableSlot(s) || (l.kind == LayerKind::Softmax && s == Slot::Accum);
 }
 
 /// hls4ml attribute defaults of table-like types (hls4ml/model/layers.py:
 /// Activation table fixed<18,8>; Softmax exp_table/inv_table/inv_inp/accum
 /// fixed<18,8,RND,SAT>).
-FixedType TableDefault(const std::string& key) {
-  if (key == "table") return FixedType(18, 8);
+FixedType TableDefault(Slot s) {
+  if (s == Slot::Table) return FixedType(18, 8);
   return FixedType(18, 8, true, Quant::RND, Overflow::SAT);
 }
 
@@ -468,12 +469,13 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
       }
       return std::nullopt;
     };
-    for (const std::string& key : PrecisionKeys(l)) {
+    for (const Slot slot : PrecisionSlots(l)) {
+      const std::string key = SlotKey(slot);
       std::optional<std::optional<FixedType>> p;
-      if (IsTableLike(l, key)) {
+      if (IsTableLike(l, slot)) {
         p = lookup(named, key);
         if (!p) p = lookup(typed, key);
-        if (!p) p = std::optional<FixedType>(TableDefault(key));
+        if (!p) p = std::optional<FixedType>(TableDefault(slot));
       } else {
         p = lookup(named, key);
         if (!p) p = lookup(named, "default");
@@ -485,31 +487,35 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
         }
         if (!p) p = m.model_precision.at("default");
       }
-      lc.precision[key].type = *p;
+      lc.precision[slot].type = *p;
     }
     // Softmax inp_norm (the stable softmax's exp-table index type): only when
     // a LayerName/LayerType entry gives it; otherwise infer_precision derives
     // it from the input type as hls4ml does.
     if (l.kind == LayerKind::Softmax) {
-      std::optional<std::optional<FixedType>> p = lookup(named, "inp_norm");
-      if (!p) p = lookup(typed, "inp_norm");
-      if (p && *p) lc.precision["inp_norm"].type = *p;
+      std::optional<std::optional<FixedType>> p = lookup(named, SlotKey(Slot::InpNorm));
+      if (!p) p = lookup(typed, SlotKey(Slot::InpNorm));
+      if (p && *p) lc.precision[Slot::InpNorm].type = *p;
     }
-    lc.precision["default"].type = m.model_precision.at("default");
+    lc.precision[Slot::Default].type = m.model_precision.at("default");
     // Constants merged into the layer: their "result" precision is the param's.
     for (const auto& [e, pk] : param_entries) {
+      const std::optional<Slot> ps = SlotFromKey(pk);
+      if (!ps) continue;  // a param without a precision slot of its own
       auto f = e->precision.find("result");
       if (f == e->precision.end()) f = e->precision.find("default");
       if (f == e->precision.end()) continue;
-      lc.precision[pk].type = f->second;
+      lc.precision[*ps].type = f->second;
     }
     // Params: explicit precisions set the param type, quantizer-fixed params win.
     for (auto& [pk, param] : l.params) {
+      const std::optional<Slot> ps = SlotFromKey(pk);
+      if (!ps) continue;
       if (param.type_from_quantizer && param.type) {
-        lc.precision[pk].type = param.type;
+        lc.precision[*ps].type = param.type;
         continue;
       }
-      auto it = lc.precision.find(pk);
+      auto it = lc.precision.find(*ps);
       if (it != lc.precision.end()) param.type = it->second.type;
     }
     l.config = std::move(lc);
@@ -532,10 +538,10 @@ std::string PrecText(const Precision& p) {
 void EmitLayerBody(YAML::Emitter& out, const Layer& l, bool with_scalars) {
   out << YAML::BeginMap;
   out << YAML::Key << "Precision" << YAML::Value << YAML::BeginMap;
-  for (const std::string& key : PrecisionKeys(l)) {
-    auto it = l.config.precision.find(key);
+  for (const Slot slot : PrecisionSlots(l)) {
+    auto it = l.config.precision.find(slot);
     const std::string text = it == l.config.precision.end() ? std::string("auto") : PrecText(it->second);
-    out << YAML::Key << key << YAML::Value << text;
+    out << YAML::Key << SlotKey(slot) << YAML::Value << text;
   }
   out << YAML::EndMap;
   if (with_scalars) {

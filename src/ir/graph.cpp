@@ -103,7 +103,7 @@ Status Graph::Validate() const {
         return Status::Fail(where + ": output tensor '" + l.output + "' has shape " +
                             ShapeStr(tensors.at(l.output).shape) + ", expected " + ShapeStr(*os));
       if (l.kind == LayerKind::Conv) {
-        const Param* wp = l.param("weight");
+        const Param* wp = l.param(Slot::Weight);
         const ConvAttrs& a = *l.conv;
         const int64_t cin = ins[0].back();
         std::vector<int64_t> want;
@@ -114,7 +114,7 @@ Status Graph::Validate() const {
         if (!wp || wp->shape != want)
           return Status::Fail(where + ": param 'weight' has shape " + (wp ? ShapeStr(wp->shape) : "none") +
                               ", expected " + ShapeStr(want));
-        const Param* bp = l.param("bias");
+        const Param* bp = l.param(Slot::Bias);
         if (bp && bp->size() != static_cast<size_t>(os->back()))
           return Status::Fail(where + ": param 'bias' has " + std::to_string(bp->size()) + " values, expected " +
                               std::to_string(os->back()));
@@ -229,7 +229,7 @@ StatusOr<std::vector<int64_t>> WindowOutputShape(const Layer& l,
         if (a.depth_multiplier < 1) return Status::Fail(where + ": depth_multiplier < 1");
         co = c * a.depth_multiplier;
       } else {
-        const Param* wp = l.param("weight");
+        const Param* wp = l.param(Slot::Weight);
         if (!wp || wp->shape.empty()) return Status::Fail(where + ": param 'weight' missing");
         co = wp->shape.back();
       }

@@ -77,7 +77,7 @@ bool IsTernaryQuant(const ir::QuantParams& q) {
 }
 
 /// No explicit precision in the config slot `key` (absent or `auto`).
-bool AutoSlot(const ir::Layer& l, const std::string& key) {
+bool AutoSlot(const ir::Layer& l, ir::Slot key) {
   auto it = l.config.precision.find(key);
   return it == l.config.precision.end() || it->second.is_auto();
 }
@@ -85,7 +85,7 @@ bool AutoSlot(const ir::Layer& l, const std::string& key) {
 /// A ScaleShift whose arithmetic the config leaves to hlsforge: scale, bias
 /// and result precisions `auto`, params not typed by a quantizer.
 bool AutoScaleShift(const ir::Layer& ss) {
-  for (const char* k : {"scale", "bias", "result"})
+  for (const ir::Slot k : {ir::Slot::Scale, ir::Slot::Bias, ir::Slot::Result})
     if (!AutoSlot(ss, k)) return false;
   for (const auto& [k, p] : ss.params)
     if (p.type) return false;
@@ -108,13 +108,13 @@ bool FlipNegativeChannels(ir::Graph& g, const ir::Layer& ss, std::vector<double>
   if (!any) return true;
   const ir::Layer* d = ss.inputs.size() == 1 ? g.Producer(ss.inputs[0]) : nullptr;
   if (!d || d->kind != ir::LayerKind::Dense || d->quant || UseCount(g, ss.inputs[0]) != 1) return false;
-  const ir::Param* w = d->param("weight");
+  const ir::Param* w = d->param(ir::Slot::Weight);
   if (!w || w->shape.size() != 2 || w->shape[1] != static_cast<int64_t>(scale.size())) return false;
   const int64_t n_in = w->shape[0], n_out = w->shape[1];
   auto exact_neg = [](const ir::Param& p, size_t k) {
     return !p.type || p.type->ToDouble(p.type->Quantize(-p.values[k])) == -p.values[k];
   };
-  const ir::Param* b = d->param("bias");
+  const ir::Param* b = d->param(ir::Slot::Bias);
   for (int64_t c = 0; c < n_out; ++c) {
     if (scale[static_cast<size_t>(c)] >= 0) continue;
     for (int64_t i = 0; i < n_in; ++i)
@@ -123,8 +123,8 @@ bool FlipNegativeChannels(ir::Graph& g, const ir::Layer& ss, std::vector<double>
     if (b && b->size() != static_cast<size_t>(n_out)) return false;
   }
   ir::Layer& dm = g.layers[static_cast<size_t>(LayerIndex(g, d->name))];
-  ir::Param& wm = *dm.param("weight");
-  ir::Param* bm = dm.param("bias");
+  ir::Param& wm = *dm.param(ir::Slot::Weight);
+  ir::Param* bm = dm.param(ir::Slot::Bias);
   for (int64_t c = 0; c < n_out; ++c) {
     if (scale[static_cast<size_t>(c)] >= 0) continue;
     for (int64_t i = 0; i < n_in; ++i) wm.values[static_cast<size_t>(i * n_out + c)] *= -1;
@@ -165,12 +165,12 @@ StatusOr<bool> Run(ir::Graph& g) {
       int n = static_cast<int>(g.tensor(a.output).size());
       if (prod->kind == ir::LayerKind::ScaleShift) {
         size_t nc = 1;
-        for (const char* k : {"scale", "bias"})
+        for (const ir::Slot k : {ir::Slot::Scale, ir::Slot::Bias})
           if (const ir::Param* p = prod->param(k)) nc = std::max(nc, p->size());
         if (nc > 1 && n % static_cast<int>(nc) == 0) n = static_cast<int>(nc);
         if (nc == 1 && mode == Mode::QuantTernary) n = 1;  // scalar BN/affine: one threshold pair
         bool sizes_ok = n > 0;
-        for (const char* k : {"scale", "bias"})
+        for (const ir::Slot k : {ir::Slot::Scale, ir::Slot::Bias})
           if (const ir::Param* p = prod->param(k); p && p->size() != 1 && p->size() != static_cast<size_t>(n))
             sizes_ok = false;
         if (!sizes_ok) continue;
@@ -181,15 +181,15 @@ StatusOr<bool> Run(ir::Graph& g) {
         continue;
       if (prod->kind == ir::LayerKind::ScaleShift) {
         for (int c = 0; c < n; ++c) {
-          scale[static_cast<size_t>(c)] = At(prod->param("scale"), static_cast<size_t>(c), 1.0);
-          bias[static_cast<size_t>(c)] = At(prod->param("bias"), static_cast<size_t>(c), 0.0);
+          scale[static_cast<size_t>(c)] = At(prod->param(ir::Slot::Scale), static_cast<size_t>(c), 1.0);
+          bias[static_cast<size_t>(c)] = At(prod->param(ir::Slot::Bias), static_cast<size_t>(c), 0.0);
         }
-      } else if (prod->kind == ir::LayerKind::Dense && prod->param("bias") && mode != Mode::Ternary &&
+      } else if (prod->kind == ir::LayerKind::Dense && prod->param(ir::Slot::Bias) && mode != Mode::Ternary &&
                  mode != Mode::QuantTernary) {
         from_dense = true;
         for (int c = 0; c < n; ++c) {
           scale[static_cast<size_t>(c)] = 1.0;
-          bias[static_cast<size_t>(c)] = At(prod->param("bias"), static_cast<size_t>(c), 0.0);
+          bias[static_cast<size_t>(c)] = At(prod->param(ir::Slot::Bias), static_cast<size_t>(c), 0.0);
         }
       } else {
         continue;
@@ -222,26 +222,26 @@ StatusOr<bool> Run(ir::Graph& g) {
       if (mode == Mode::QuantTernary) {
         double hi_off = 0.5, lo_off = -0.5;
         QuantTernaryOffsets(a.quant->rounding_mode, hi_off, lo_off);
-        t.params["threshold_hi"] = mk(hi_off);
-        t.params["threshold_lo"] = mk(lo_off);
+        t.params[ir::SlotKey(ir::Slot::ThresholdHi)] = mk(hi_off);
+        t.params[ir::SlotKey(ir::Slot::ThresholdLo)] = mk(lo_off);
       } else if (mode == Mode::Ternary) {
-        t.params["threshold_hi"] = mk(0.5);
-        t.params["threshold_lo"] = mk(-0.5);
+        t.params[ir::SlotKey(ir::Slot::ThresholdHi)] = mk(0.5);
+        t.params[ir::SlotKey(ir::Slot::ThresholdLo)] = mk(-0.5);
       } else {
-        t.params["threshold"] = mk(0.0);
+        t.params[ir::SlotKey(ir::Slot::Threshold)] = mk(0.0);
       }
       const ir::Layer act = a;
       const int pi = LayerIndex(g, prod->name);
       if (from_dense) {
         // The Dense keeps its place; its bias moves into the thresholds.
         ir::Layer& d = g.layers[static_cast<size_t>(pi)];
-        d.params.erase("bias");
+        d.params.erase(ir::SlotKey(ir::Slot::Bias));
         // hls4ml: the Dense of the fused pattern has bias_t = the model default.
-        auto def = d.config.precision.find("default");
-        d.config.precision["bias"].type =
+        auto def = d.config.precision.find(ir::Slot::Default);
+        d.config.precision[ir::Slot::Bias].type =
             def != d.config.precision.end() && def->second.type ? def->second.type : FixedType(16, 6);
         for (auto& [al, key] : d.alias_param)
-          if (key == "bias") key = "";
+          if (key == ir::SlotKey(ir::Slot::Bias)) key = "";
         t.name = act.name;
         t.aliases = act.aliases;
         t.inputs = act.inputs;

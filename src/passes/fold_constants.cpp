@@ -7,7 +7,7 @@ namespace hlsforge::passes {
 namespace {
 
 bool ResultAuto(const ir::Layer& l) {
-  auto it = l.config.precision.find("result");
+  auto it = l.config.precision.find(ir::Slot::Result);
   return it == l.config.precision.end() || it->second.is_auto();
 }
 
@@ -43,16 +43,16 @@ bool MergeScaleShifts(ir::Graph& g) {
     scale.shape = {static_cast<int64_t>(c)};
     bias.shape = {static_cast<int64_t>(c)};
     for (size_t k = 0; k < c; ++k) {
-      const double s1 = At(a.param("scale"), k, 1.0), b1 = At(a.param("bias"), k, 0.0);
-      const double s2 = At(b.param("scale"), k, 1.0), b2 = At(b.param("bias"), k, 0.0);
+      const double s1 = At(a.param(ir::Slot::Scale), k, 1.0), b1 = At(a.param(ir::Slot::Bias), k, 0.0);
+      const double s2 = At(b.param(ir::Slot::Scale), k, 1.0), b2 = At(b.param(ir::Slot::Bias), k, 0.0);
       scale.values.push_back(s1 * s2);
       bias.values.push_back(b1 * s2 + b2);
     }
     // b keeps its name (it writes the result); explicit param precisions of b stay.
-    if (const ir::Param* p = b.param("scale")) scale.type = p->type;
-    if (const ir::Param* p = b.param("bias")) bias.type = p->type;
-    b.params["scale"] = std::move(scale);
-    b.params["bias"] = std::move(bias);
+    if (const ir::Param* p = b.param(ir::Slot::Scale)) scale.type = p->type;
+    if (const ir::Param* p = b.param(ir::Slot::Bias)) bias.type = p->type;
+    b.params[ir::SlotKey(ir::Slot::Scale)] = std::move(scale);
+    b.params[ir::SlotKey(ir::Slot::Bias)] = std::move(bias);
     b.inputs = a.inputs;
     InheritNames(b, a);
     g.tensors.erase(a.output);

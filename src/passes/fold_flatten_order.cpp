@@ -25,7 +25,7 @@ StatusOr<bool> Run(ir::Graph& g) {
     const auto consumers = g.Consumers(r.output);
     if (consumers.size() != 1 || consumers[0]->kind != ir::LayerKind::Dense) continue;
     ir::Layer& d = g.layers[static_cast<size_t>(LayerIndex(g, consumers[0]->name))];
-    ir::Param* w = d.param("weight");
+    ir::Param* w = d.param(ir::Slot::Weight);
     const auto& in_shape = g.tensor(r.inputs[0]).shape;
     if (!w || w->shape.size() != 2 || in_shape.size() < 2 || in_shape.back() <= 0) continue;
     const int64_t n_in = w->shape[0], n_out = w->shape[1], c = in_shape.back();

@@ -39,16 +39,16 @@ StatusOr<bool> Run(ir::Graph& g) {
       if (q.kind != ir::LayerKind::Quantize || !q.quant || q.inputs.size() != 1) continue;
       const std::optional<FixedType> t = QuantToFixed(*q.quant);
       if (!t) continue;
-      auto qr = q.config.precision.find("result");
+      auto qr = q.config.precision.find(ir::Slot::Result);
       if (qr != q.config.precision.end() && qr->second.type && *qr->second.type != *t) continue;
       const ir::Layer* prod = g.Producer(q.inputs[0]);
       if (!prod || !Foldable(*prod) || prod->quant || UseCount(g, q.inputs[0]) != 1) continue;
-      auto pr = prod->config.precision.find("result");
+      auto pr = prod->config.precision.find(ir::Slot::Result);
       if (pr != prod->config.precision.end() && !pr->second.is_auto()) continue;
       const int pi = LayerIndex(g, prod->name);
       ir::Layer& p = g.layers[static_cast<size_t>(pi)];
       const ir::Layer qc = q;
-      p.config.precision["result"].type = *t;
+      p.config.precision[ir::Slot::Result].type = *t;
       p.quant = qc.quant;  // float mode applies it to p's output (graph.h Layer::quant)
       const std::string old_out = p.output;
       p.output = qc.output;

@@ -3,7 +3,7 @@
 // Rules (source: hls4ml commit ef92ebdf2, hls4ml/model/optimizer/passes/
 // infer_precision.py InferPrecisionTypes, fpga_layers.py
 // BatchNormalizationQuantizedTanh, layers.py attribute defaults; checked
-// against /work/shared/golden/hls4ml/*/firmware/{defines,parameters}.h).
+// against the golden hls4ml firmware: golden/hls4ml/*/firmware/{defines,parameters}.h).
 // D = the Model default precision (config "Model: Precision: default").
 //  * "auto" without a specific rule -> D (hls4ml _infer_default_type). A slot
 //    the config never mentions is D already (ApplyConfig), not auto.
@@ -73,6 +73,7 @@ namespace {
 
 using ir::Layer;
 using ir::LayerKind;
+using ir::Slot;
 
 int CeilLog2(int64_t n) {
   int k = 0;
@@ -92,14 +93,14 @@ struct Ctx {
   FixedType D;  // model default
 };
 
-std::optional<FixedType> Explicit(const Layer& l, const std::string& key) {
+std::optional<FixedType> Explicit(const Layer& l, Slot key) {
   auto it = l.config.precision.find(key);
   if (it == l.config.precision.end()) return std::nullopt;
   return it->second.type;
 }
 
 /// Explicit value or `dflt`, stored back into the layer config.
-FixedType Resolve(Layer& l, const std::string& key, const FixedType& dflt) {
+FixedType Resolve(Layer& l, Slot key, const FixedType& dflt) {
   std::optional<FixedType> t = Explicit(l, key);
   FixedType r = t ? *t : dflt;
   l.config.precision[key].type = r;
@@ -107,7 +108,7 @@ FixedType Resolve(Layer& l, const std::string& key, const FixedType& dflt) {
 }
 
 /// Param precision: quantizer-fixed type wins, else explicit, else default.
-FixedType ResolveParam(Layer& l, const std::string& key, const FixedType& dflt) {
+FixedType ResolveParam(Layer& l, Slot key, const FixedType& dflt) {
   ir::Param* p = l.param(key);
   FixedType t;
   if (p && IsXnorParam(*p)) t = FixedType::Int(1, false);  // hls4ml XnorPrecisionType
@@ -148,8 +149,8 @@ __int128 FirstTrue(__int128 lo, __int128 hi, Pred pred) {
 void TernaryQuantThresholds(Layer& l, const FixedType& in) {
   const ir::Layer::FloatAffine& fa = *l.float_affine;
   const ir::QuantParams& q = *l.quant;
-  ir::Param& hi = *l.param("threshold_hi");
-  ir::Param& lo = *l.param("threshold_lo");
+  ir::Param& hi = *l.param(Slot::ThresholdHi);
+  ir::Param& lo = *l.param(Slot::ThresholdLo);
   const __int128 wmin = in.min_word(), wmax = in.max_word();
   for (size_t c = 0; c < hi.values.size(); ++c) {
     auto f = [&](int64_t w) { return TernaryQuantFloat(in.ToDouble(w), fa, q, c); };
@@ -169,7 +170,7 @@ double Snap(double v, const FixedType& in, int mode /*0 floor,1 ceil,2 floor+ste
 }
 
 FixedType Dflt(const Layer& l) {
-  auto it = l.config.precision.find("default");
+  auto it = l.config.precision.find(Slot::Default);
   if (it != l.config.precision.end() && it->second.type) return *it->second.type;
   return FixedType(16, 6);
 }
@@ -184,7 +185,7 @@ FixedType ProductSumType(const FixedType& in, const FixedType& w, const FixedTyp
   I = std::max(I + (b.is_signed() && !s ? 1 : 0), b.integer() + (s && !b.is_signed() ? 1 : 0)) + 1;
   W = I + std::max(F, b.width() - b.integer());
   s = s || b.is_signed();
-  return Make(W, I, s, l, "accum");
+  return Make(W, I, s, l, ir::SlotKey(Slot::Accum));
 }
 
 /// Dense with XNOR data and/or bipolar weights, accum/result auto: hls4ml
@@ -198,7 +199,7 @@ FixedType ProductSumType(const FixedType& in, const FixedType& w, const FixedTyp
 FixedType XnorDenseType(const Layer& l, const ir::Param& wp, const FixedType& in, const FixedType& w,
                         const FixedType& b, bool in_xnor, bool w_xnor, const FixedType& D) {
   const int64_t n_in = wp.shape[0], n_out = wp.shape[1];
-  const ir::Param* bp = l.param("bias");
+  const ir::Param* bp = l.param(Slot::Bias);
   double bound = 0;
   for (int64_t j = 0; j < n_out; ++j) {
     double sum = bp ? std::fabs(b.ToDouble(b.Quantize(bp->values[static_cast<size_t>(j)]))) : 0.0;
@@ -213,7 +214,7 @@ FixedType XnorDenseType(const Layer& l, const ir::Param& wp, const FixedType& in
   int F = std::max((w_xnor ? 0 : w.fractional()) + (in_xnor ? 0 : in.fractional()), 0);
   if (bp) F = std::max(F, b.fractional());
   if (I <= D.integer() && F <= D.fractional() && D.is_signed()) return D;
-  return Make(I + F, I, true, l, "accum");
+  return Make(I + F, I, true, l, ir::SlotKey(Slot::Accum));
 }
 
 void InferLayer(ir::Graph& g, Layer& l) {
@@ -230,14 +231,14 @@ void InferLayer(ir::Graph& g, Layer& l) {
   FixedType result;
   switch (l.kind) {
     case LayerKind::Input:
-      result = Resolve(l, "result", D);
+      result = Resolve(l, Slot::Result, D);
       break;
     case LayerKind::Dense: {
-      const ir::Param* wp = l.param("weight");
+      const ir::Param* wp = l.param(Slot::Weight);
       if (!wp || wp->shape.size() != 2) throw Error("layer \"" + l.name + "\": Dense without 2-D weight");
       const bool w_xnor = IsXnorParam(*wp);
-      const FixedType w = ResolveParam(l, "weight", D);
-      const FixedType b = ResolveParam(l, "bias", D);
+      const FixedType w = ResolveParam(l, Slot::Weight, D);
+      const FixedType b = ResolveParam(l, Slot::Bias, D);
       FixedType inferred = D;
       if (!in_xnor && !w_xnor) {
         const int lg = CeilLog2(wp->shape[0]);
@@ -248,64 +249,62 @@ void InferLayer(ir::Graph& g, Layer& l) {
         I = std::max(I + (b.is_signed() && !s ? 1 : 0), b.integer() + (s && !b.is_signed() ? 1 : 0)) + 1;
         W = I + std::max(F, b.width() - b.integer());
         s = s || b.is_signed();
-        inferred = Make(W, I, s, l, "accum");
+        inferred = Make(W, I, s, l, ir::SlotKey(Slot::Accum));
       } else {
         inferred = XnorDenseType(l, *wp, *in, w, b, in_xnor, w_xnor, D);
       }
-      Resolve(l, "accum", inferred);
-      result = Resolve(l, "result", inferred);
+      Resolve(l, Slot::Accum, inferred);
+      result = Resolve(l, Slot::Result, inferred);
       break;
     }
     case LayerKind::ScaleShift: {
-      const FixedType sc = ResolveParam(l, "scale", D);
-      const FixedType b = ResolveParam(l, "bias", D);
+      const FixedType sc = ResolveParam(l, Slot::Scale, D);
+      const FixedType b = ResolveParam(l, Slot::Bias, D);
       FixedType inferred = D;
       if (!in_xnor) {
         const bool ss = sc.is_signed() || in->is_signed();
         const int Ws = in->width() + sc.width(), Is = in->integer() + sc.integer();
         const int I = std::max(Is + (b.is_signed() && !ss ? 1 : 0), b.integer() + (ss && !b.is_signed() ? 1 : 0)) + 1;
         const int W = I + std::max(Ws - Is, b.width() - b.integer());
-        inferred = Make(W, I, ss || b.is_signed(), l, "result");
+        inferred = Make(W, I, ss || b.is_signed(), l, ir::SlotKey(Slot::Result));
       }
-      result = Resolve(l, "result", inferred);
+      result = Resolve(l, Slot::Result, inferred);
       break;
     }
     case LayerKind::Activation:
-      Resolve(l, "table", FixedType(18, 8));
+      Resolve(l, Slot::Table, FixedType(18, 8));
       if (l.activation == ir::ActivationKind::BinaryTanh) result = FixedType::Int(1, false);
       else if (l.activation == ir::ActivationKind::TernaryTanh) result = FixedType::Int(2, true);
-      else result = Explicit(l, "result").value_or(D);
-      l.config.precision["result"].type = result;
+      else result = Explicit(l, Slot::Result).value_or(D);
+      l.config.precision[Slot::Result].type = result;
       break;
     case LayerKind::Softmax: {
-      Resolve(l, "table", FixedType(18, 8));
+      Resolve(l, Slot::Table, FixedType(18, 8));
       const FixedType t18(18, 8, true, Quant::RND, Overflow::SAT);
-      for (const char* k : {"exp_table", "inv_table", "inv_inp", "accum"}) Resolve(l, k, t18);
-      const FixedType norm = in->is_signed() ? FixedType(in->width() - 1, in->integer() - 1, false)
-                                             : FixedType(in->width(), in->integer(), false);
-      Resolve(l, "inp_norm", norm);  // an explicit config type wins
-      result = Resolve(l, "result", D);
+      for (const Slot k : {Slot::ExpTable, Slot::InvTable, Slot::InvInp, Slot::Accum}) Resolve(l, k, t18);
+      Resolve(l, Slot::InpNorm, ir::SoftmaxInpNormDefault(*in));  // an explicit config type wins
+      result = Resolve(l, Slot::Result, D);
       break;
     }
     case LayerKind::Quantize: {
       std::optional<FixedType> q;
       if (l.quant && l.quant->bipolar) q = FixedType::Int(1, false);
       else if (l.quant) q = QuantToFixed(*l.quant);
-      result = q ? *q : Explicit(l, "result").value_or(D);
-      l.config.precision["result"].type = result;
+      result = q ? *q : Explicit(l, Slot::Result).value_or(D);
+      l.config.precision[Slot::Result].type = result;
       break;
     }
     case LayerKind::Threshold: {
-      const bool ternary = l.params.count("threshold_hi") > 0;
+      const bool ternary = l.params.count(ir::SlotKey(Slot::ThresholdHi)) > 0;
       result = ternary ? FixedType::Int(2, true) : FixedType::Int(1, false);
-      l.config.precision["result"].type = result;
+      l.config.precision[Slot::Result].type = result;
       // Snap once (params typed = already snapped), then find a type of the
       // input's grid holding every threshold (the input type in practice).
       bool need_sign = in->is_signed();
       const bool quant_ternary = ternary && l.quant && !l.quant->bipolar && l.float_affine &&
                                  !l.float_affine->scale.empty() && !l.float_affine->bias.empty() &&
-                                 !l.param("threshold_hi")->type && !l.param("threshold_lo")->type &&
-                                 l.param("threshold_hi")->size() == l.param("threshold_lo")->size();
+                                 !l.param(Slot::ThresholdHi)->type && !l.param(Slot::ThresholdLo)->type &&
+                                 l.param(Slot::ThresholdHi)->size() == l.param(Slot::ThresholdLo)->size();
       if (quant_ternary) TernaryQuantThresholds(l, *in);
       for (auto& [key, p] : l.params) {
         if (p.type) continue;
@@ -324,28 +323,28 @@ void InferLayer(ir::Graph& g, Layer& l) {
             if (v > t.max_value() || v < t.min_value()) return false;
         return true;
       };
-      FixedType tt = Make(in->width() + extra, in->integer() + extra, need_sign, l, "threshold");
+      FixedType tt = Make(in->width() + extra, in->integer() + extra, need_sign, l, ir::SlotKey(Slot::Threshold));
       while (!fits(tt)) {
         ++extra;
-        tt = Make(in->width() + extra, in->integer() + extra, need_sign, l, "threshold");
+        tt = Make(in->width() + extra, in->integer() + extra, need_sign, l, ir::SlotKey(Slot::Threshold));
       }
       if (extra == 0) tt = *in;
       for (auto& [key, p] : l.params) {
         if (!p.type) p.type = tt;
-        l.config.precision[key].type = *p.type;
+        if (const std::optional<Slot> s = ir::SlotFromKey(key)) l.config.precision[*s].type = *p.type;
       }
       break;
     }
     case LayerKind::Reshape:
       result = *in;
-      l.config.precision["result"].type = result;
+      l.config.precision[Slot::Result].type = result;
       break;
     case LayerKind::Conv: {
-      const ir::Param* wp = l.param("weight");
+      const ir::Param* wp = l.param(Slot::Weight);
       if (!wp || wp->shape.size() < 3 || !l.conv) throw Error("layer \"" + l.name + "\": Conv without weight/attributes");
       const bool w_xnor = IsXnorParam(*wp);
-      const FixedType w = ResolveParam(l, "weight", D);
-      const FixedType b = ResolveParam(l, "bias", D);
+      const FixedType w = ResolveParam(l, Slot::Weight, D);
+      const FixedType b = ResolveParam(l, Slot::Bias, D);
       FixedType inferred = D;
       if (!in_xnor && !w_xnor) {
         int64_t n = 1;  // kernel cells (x c_in unless depthwise)
@@ -353,8 +352,8 @@ void InferLayer(ir::Graph& g, Layer& l) {
         if (!l.conv->depthwise) n *= wp->shape[wp->shape.size() - 2];
         inferred = ProductSumType(*in, w, b, n, l);
       }
-      Resolve(l, "accum", inferred);
-      result = Resolve(l, "result", inferred);
+      Resolve(l, Slot::Accum, inferred);
+      result = Resolve(l, Slot::Result, inferred);
       break;
     }
     case LayerKind::Pooling: {
@@ -368,16 +367,16 @@ void InferLayer(ir::Graph& g, Layer& l) {
           for (size_t i = 0; i + 1 < sh.size(); ++i) size *= sh[i];
         }
         const int e = CeilLog2(size);
-        acc = Make(in->width() + 2 * e, in->integer() + e, in->is_signed(), l, "accum");
+        acc = Make(in->width() + 2 * e, in->integer() + e, in->is_signed(), l, ir::SlotKey(Slot::Accum));
       }
-      Resolve(l, "accum", acc);
-      result = Resolve(l, "result", *in);
+      Resolve(l, Slot::Accum, acc);
+      result = Resolve(l, Slot::Result, *in);
       break;
     }
     case LayerKind::ZeroPadding:
     case LayerKind::Cropping:
     case LayerKind::UpSampling:
-      result = Resolve(l, "result", *in);
+      result = Resolve(l, Slot::Result, *in);
       break;
     case LayerKind::Merge: {
       if (!l.merge || l.inputs.size() != 2) throw Error("layer \"" + l.name + "\": Merge needs 2 inputs");
@@ -394,21 +393,21 @@ void InferLayer(ir::Graph& g, Layer& l) {
           const bool s = a.is_signed() || b.is_signed() || l.merge->op == ir::MergeOp::Subtract;
           const int I = std::max(a.integer() + (b.is_signed() && !a.is_signed() ? 1 : 0),
                                  b.integer() + (a.is_signed() && !b.is_signed() ? 1 : 0)) + 1;
-          inferred = Make(I + std::max(fa, fb), I, s, l, "result");
+          inferred = Make(I + std::max(fa, fb), I, s, l, ir::SlotKey(Slot::Result));
           break;
         }
         case ir::MergeOp::Multiply:
-          inferred = Make(a.width() + b.width(), a.integer() + b.integer(), a.is_signed() || b.is_signed(), l, "result");
+          inferred = Make(a.width() + b.width(), a.integer() + b.integer(), a.is_signed() || b.is_signed(), l, ir::SlotKey(Slot::Result));
           break;
         default: {
           const bool s = a.is_signed() || b.is_signed();
           const int ia = a.integer() + (s && !a.is_signed() ? 1 : 0), ib = b.integer() + (s && !b.is_signed() ? 1 : 0);
           const int I = std::max(ia, ib);
-          inferred = Make(I + std::max(fa, fb), I, s, l, "result");
+          inferred = Make(I + std::max(fa, fb), I, s, l, ir::SlotKey(Slot::Result));
           break;
         }
       }
-      result = Resolve(l, "result", inferred);
+      result = Resolve(l, Slot::Result, inferred);
       break;
     }
   }

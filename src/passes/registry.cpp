@@ -10,7 +10,7 @@ namespace hlsforge::passes {
 const std::vector<PassInfo>& Registry() {
   static const std::vector<PassInfo> kPasses = {
       FoldFlattenOrderPass(), FoldConstantsPass(), FuseBatchnormPass(), BinaryThresholdPass(),
-      FoldQuantizersPass(), InferPrecisionPass(),
+      FoldQuantizersPass(), InferPrecisionPass(), LowerHardwarePass(),
   };
   return kPasses;
 }
@@ -24,7 +24,7 @@ const PassInfo* FindPass(const std::string& name) {
 const std::vector<std::string>& DefaultPipeline() {
   static const std::vector<std::string> kDefault = {
       "fold_flatten_order", "fold_constants", "fuse_batchnorm", "binary_threshold", "fold_quantizers",
-      "infer_precision"};
+      "infer_precision", "lower_hardware"};
   return kDefault;
 }
 
@@ -86,7 +86,7 @@ bool IsXnorTensor(const ir::Graph& g, const std::string& tensor) {
   if (!p) return false;
   if (p->kind == ir::LayerKind::Activation) return p->activation == ir::ActivationKind::BinaryTanh;
   if (p->kind == ir::LayerKind::Quantize) return p->quant && p->quant->bipolar;
-  if (p->kind == ir::LayerKind::Threshold) return p->params.count("threshold") > 0;
+  if (p->kind == ir::LayerKind::Threshold) return p->params.count(ir::SlotKey(ir::Slot::Threshold)) > 0;
   return false;
 }
 
@@ -96,7 +96,7 @@ bool IsXnorParam(const ir::Param& p) {
   // WRAP); a 2-bit QONNX Quant gets RND_CONV / SAT modes, so it never matches.
   if (p.type) {
     const FixedType& t = *p.type;
-    const bool xnor1 = t.width() == 1 && !t.is_signed();
+    const bool xnor1 = ir::IsXnorType(t);
     const bool bipolar2 = t.width() == 2 && t.is_signed() && t.quant() == Quant::TRN &&
                           t.overflow() == Overflow::WRAP;
     if (!xnor1 && !bipolar2) return false;

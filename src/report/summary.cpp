@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "hlsforge/passes/pass.h"
@@ -69,40 +70,8 @@ std::string Count(double v) {
   return fmt::format("{:.2f}G", v / 1e9);
 }
 
-bool PowerOfTwo(double v) {
-  if (v == 0 || !std::isfinite(v)) return false;
-  int e = 0;
-  return std::fabs(std::frexp(v, &e)) == 0.5;
-}
-
-/// Counts the products of a Dense or Conv layer by the hardware they need
-/// (summary.h): XNOR (1-bit data x 1-bit weights), add-only (±1/ternary data,
-/// or a weight word of magnitude 2^k), multiplier (the rest); zero weight
-/// words are free. Every weight is used `times` times per sample (Conv: once
-/// per output pixel).
-void CountProductOps(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, int64_t times,
-                     LayerSummary& ls) {
-  std::optional<FixedType> in_t;
-  bool data_xnor = false;
-  if (!l.inputs.empty()) {
-    auto it = g.tensors.find(l.inputs[0]);
-    if (it != g.tensors.end()) in_t = it->second.type;
-    data_xnor = passes::IsXnorTensor(g, l.inputs[0]) || (in_t && in_t->width() == 1 && !in_t->is_signed());
-  }
-  // ap_int<2> words (ternary activations) are in {-2, -1, 0, 1}: a shift and a sign.
-  const bool data_sign =
-      data_xnor || (in_t && in_t->is_signed() && in_t->width() <= 2 && in_t->integer() == in_t->width());
-  const bool w_xnor = passes::IsXnorParam(w) || (w.type && w.type->width() == 1 && !w.type->is_signed());
-  for (double v : w.values) {
-    double q = v;
-    if (w_xnor) q = v > 0 ? 1.0 : -1.0;  // XNOR word 1 = +1, 0 = -1 (never zero)
-    else if (w.type) q = w.type->ToDouble(w.type->Quantize(v));
-    if (q == 0) continue;
-    if (data_xnor && w_xnor) ls.xnor_ops += times;
-    else if (data_sign || PowerOfTwo(q)) ls.add_ops += times;
-    else ls.mult_ops += times;
-  }
-}
+/// A division by `cells` is a shift when it is a power of two.
+bool PowerOfTwo(int64_t cells) { return cells > 0 && std::has_single_bit(static_cast<uint64_t>(cells)); }
 
 const std::vector<int64_t>* ShapeOf(const ir::Graph& g, const std::string& tensor) {
   auto it = g.tensors.find(tensor);
@@ -115,13 +84,21 @@ int64_t Product(const std::vector<int64_t>& v, size_t begin, size_t end) {
   return p;
 }
 
+/// Products of the plan: zeros, multipliers and the operation counts.
+void FromPlan(const ir::LayerPlan& p, LayerSummary& ls) {
+  ls.zero_weights = p.zero_weights;
+  ls.multipliers = p.multipliers;
+  ls.mult_ops = p.ops.multiplier;
+  ls.xnor_ops = p.ops.xnor;
+  ls.add_ops = p.ops.add_sub;
+}
+
 /// Dense n -> m (weight [n, m]).
-void SummarizeDense(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, LayerSummary& ls) {
+void SummarizeDense(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, const ir::LayerPlan& p,
+                    LayerSummary& ls) {
   const int64_t n = w.shape[0], m = w.shape[1];
-  ls.zero_weights = static_cast<int64_t>(w.zeros());
+  FromPlan(p, ls);
   ls.macs = n * m - ls.zero_weights;
-  ls.multipliers = MultiplierLimit(n * m, ls.zero_weights, ls.reuse_factor);
-  CountProductOps(g, l, w, 1, ls);
   const int b_a = l.inputs.empty() ? 0 : WidthOf(g, l.inputs[0]);
   const int b_w = w.type ? w.type->width() : 0;
   if (b_a > 0 && b_w > 0 && n * m > 0)
@@ -130,7 +107,8 @@ void SummarizeDense(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, 
 
 /// Conv 1-D/2-D, depthwise or not (summary.h): the per-pixel dense product
 /// times the output pixels.
-void SummarizeConv(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, LayerSummary& ls) {
+void SummarizeConv(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, const ir::LayerPlan& p,
+                   LayerSummary& ls) {
   const std::vector<int64_t>* out = ShapeOf(g, l.output);
   if (!out || out->empty() || w.shape.size() < 2) return;
   const int64_t pixels = Product(*out, 0, out->size() - 1);
@@ -141,13 +119,8 @@ void SummarizeConv(const ir::Graph& g, const ir::Layer& l, const ir::Param& w, L
   const int64_t c_in = w.shape[w.shape.size() - 2], last = w.shape.back();  // c_out or depth multiplier
   const int64_t n = depthwise ? window : window * c_in;
   const int64_t m = depthwise ? c_in * last : last;
-  ls.zero_weights = static_cast<int64_t>(w.zeros());
+  FromPlan(p, ls);
   ls.macs = pixels * (per_pixel - ls.zero_weights);
-  int64_t units = 1;
-  if (g.io_type == ir::IOType::Parallel)
-    units = std::clamp<int64_t>(l.config.parallelization_factor, 1, std::max<int64_t>(1, pixels));
-  ls.multipliers = MultiplierLimit(per_pixel, ls.zero_weights, ls.reuse_factor) * units;
-  CountProductOps(g, l, w, pixels, ls);
   const int b_a = l.inputs.empty() ? 0 : WidthOf(g, l.inputs[0]);
   const int b_w = w.type ? w.type->width() : 0;
   if (b_a > 0 && b_w > 0 && n > 0 && m > 0)
@@ -169,7 +142,7 @@ void SummarizePooling(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) 
   if (p.global) {
     const int64_t cells = in_h * in_w;
     ls.add_ops = channels * (cells - 1);
-    if (!PowerOfTwo(static_cast<double>(cells))) ls.mult_ops = channels;
+    if (!PowerOfTwo(cells)) ls.mult_ops = channels;
     return;
   }
   const int64_t ph = p.rank == 2 ? p.pool_h : 1, sh = p.rank == 2 ? p.stride_h : 1;
@@ -187,13 +160,13 @@ void SummarizePooling(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) 
         const int64_t cols = std::min(w0 + p.pool_w, in_w) - std::max<int64_t>(w0, 0);
         cells = std::max<int64_t>(rows, 0) * std::max<int64_t>(cols, 0);
       }
-      if (cells > 0 && !PowerOfTwo(static_cast<double>(cells))) ls.mult_ops += channels;
+      if (cells > 0 && !PowerOfTwo(cells)) ls.mult_ops += channels;
     }
   }
 }
 
 /// Element-wise merges (summary.h); Concatenate, Maximum, Minimum cost nothing.
-void SummarizeMerge(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) {
+void SummarizeMerge(const ir::Graph& g, const ir::Layer& l, const ir::LayerPlan& p, LayerSummary& ls) {
   if (!l.merge) return;
   const std::vector<int64_t>* out = ShapeOf(g, l.output);
   if (!out) return;
@@ -205,7 +178,7 @@ void SummarizeMerge(const ir::Graph& g, const ir::Layer& l, LayerSummary& ls) {
     case ir::MergeOp::Multiply: {
       ls.macs = elements;
       ls.mult_ops = elements;
-      ls.multipliers = g.io_type == ir::IOType::Parallel || out->empty() ? elements : out->back();
+      ls.multipliers = p.multipliers;
       const int b1 = l.inputs.size() > 0 ? WidthOf(g, l.inputs[0]) : 0;
       const int b2 = l.inputs.size() > 1 ? WidthOf(g, l.inputs[1]) : 0;
       if (b1 > 0 && b2 > 0) ls.bops = DenseBops(1, elements, b1, b2, 0.0);
@@ -222,10 +195,6 @@ double DenseBops(int64_t n, int64_t m, int b_a, int b_w, double f_p) {
   return mm * nn * ((1.0 - f_p) * b_a * b_w + b_a + b_w + std::log2(nn));
 }
 
-int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor) {
-  const int64_t r = std::max(1, reuse_factor);
-  return std::max<int64_t>(0, (products + r - 1) / r - zeros / r);
-}
 
 ModelSummary Summarize(const ir::Graph& g) {
   ModelSummary s;
@@ -241,51 +210,43 @@ ModelSummary Summarize(const ir::Graph& g) {
     s.output_type = TypeString(t.type);
   }
   for (const ir::Layer& l : g.layers) {
+    // The hardware plan (the lower_hardware pass), or the same rules now.
+    const ir::LayerPlan plan = l.plan ? *l.plan : passes::PlanLayer(g, l, g.io_type);
+    s.warnings.insert(s.warnings.end(), plan.warnings.begin(), plan.warnings.end());
     LayerSummary ls;
     ls.name = l.name;
     ls.kind = KindString(l);
     ls.source_op = l.source_op;
-    ls.reuse_factor = std::max(1, l.config.reuse_factor);
+    ls.reuse_factor = plan.reuse_factor;
     auto out = g.tensors.find(l.output);
     if (out != g.tensors.end()) {
       ls.output_shape = out->second.shape;
-      ls.precisions.emplace_back("result", TypeString(out->second.type));
+      ls.precisions.emplace_back(ir::SlotKey(ir::Slot::Result), TypeString(out->second.type));
     }
     for (const auto& [key, p] : l.params) {
       ls.params += static_cast<int64_t>(p.size());
-      std::optional<FixedType> t = p.type;
-      auto cfg = l.config.precision.find(key);
-      if (!t && cfg != l.config.precision.end()) t = cfg->second.type;
-      ls.precisions.emplace_back(key, TypeString(t));
+      const std::optional<ir::Slot> slot = ir::SlotFromKey(key);
+      ls.precisions.emplace_back(key, TypeString(slot ? ir::ResolvedType(l, *slot) : p.type));
     }
-    for (const auto& [key, p] : l.config.precision) {
-      bool shown = key == "result" || key == "default" || l.params.count(key);
-      if (!shown) ls.precisions.emplace_back(key, p.type ? p.type->ToConfigString() : "auto");
+    for (const auto& [slot, p] : l.config.precision) {
+      bool shown = slot == ir::Slot::Result || slot == ir::Slot::Default || l.params.count(ir::SlotKey(slot));
+      if (!shown) ls.precisions.emplace_back(ir::SlotKey(slot), TypeString(p.type));
     }
     if (l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Pooling)
-      ls.parallelization_factor = std::max(1, l.config.parallelization_factor);
-    const ir::Param* w = l.param("weight");
+      ls.parallelization_factor = plan.parallelization_factor;
+    const ir::Param* w = l.param(ir::Slot::Weight);
     if (w && l.kind == ir::LayerKind::Dense && w->shape.size() == 2) {
-      SummarizeDense(g, l, *w, ls);
+      SummarizeDense(g, l, *w, plan, ls);
     } else if (w && l.kind == ir::LayerKind::Conv) {
-      SummarizeConv(g, l, *w, ls);
+      SummarizeConv(g, l, *w, plan, ls);
     } else if (l.kind == ir::LayerKind::Pooling) {
       SummarizePooling(g, l, ls);
     } else if (l.kind == ir::LayerKind::Merge) {
-      SummarizeMerge(g, l, ls);
+      SummarizeMerge(g, l, plan, ls);
     } else if (l.kind == ir::LayerKind::ScaleShift) {
       // One multiplication per element, by its channel's scale word.
       ls.macs = out != g.tensors.end() ? out->second.size() : 0;
-      ls.multipliers = (ls.macs + ls.reuse_factor - 1) / ls.reuse_factor;
-      if (const ir::Param* sc = l.param("scale"); sc && !sc->values.empty()) {
-        for (int64_t i = 0; i < ls.macs; ++i) {
-          double q = sc->values[static_cast<size_t>(i) % sc->values.size()];
-          if (sc->type) q = sc->type->ToDouble(sc->type->Quantize(q));
-          if (q == 0) continue;
-          if (PowerOfTwo(q)) ++ls.add_ops;
-          else ++ls.mult_ops;
-        }
-      }
+      FromPlan(plan, ls);
     }
     s.total_params += ls.params;
     s.total_zero_weights += ls.zero_weights;
@@ -301,16 +262,19 @@ ModelSummary Summarize(const ir::Graph& g) {
 }
 
 std::string FormatSummary(const ModelSummary& s) {
-  auto find = [](const LayerSummary& l, const std::string& key) -> std::string {
+  auto key = [](ir::Slot s) { return std::string(ir::SlotKey(s)); };
+  auto find = [&](const LayerSummary& l, ir::Slot s) -> std::string {
     for (const auto& [k, v] : l.precisions)
-      if (k == key) return v;
+      if (k == key(s)) return v;
     return "";
   };
   // Precisions beyond the main columns go into "other".
-  auto others = [](const LayerSummary& l) {
+  auto others = [&](const LayerSummary& l) {
     std::string o;
     for (const auto& [k, v] : l.precisions) {
-      if (k == "result" || k == "weight" || k == "bias" || k == "accum") continue;
+      if (k == key(ir::Slot::Result) || k == key(ir::Slot::Weight) || k == key(ir::Slot::Bias) ||
+          k == key(ir::Slot::Accum))
+        continue;
       o += (o.empty() ? "" : " ") + k + "=" + v;
     }
     return o;
@@ -318,7 +282,8 @@ std::string FormatSummary(const ModelSummary& s) {
   // The PF column only when some layer has a ParallelizationFactor (Conv/Pooling).
   const bool pf = std::any_of(s.layers.begin(), s.layers.end(),
                               [](const LayerSummary& l) { return l.parallelization_factor > 0; });
-  std::vector<std::string> head = {"layer", "kind", "output", "result", "weight", "bias", "accum", "RF"};
+  std::vector<std::string> head = {"layer",          "kind",           "output",         key(ir::Slot::Result),
+                                   key(ir::Slot::Weight), key(ir::Slot::Bias), key(ir::Slot::Accum), "RF"};
   if (pf) head.push_back("PF");
   const size_t first_count = head.size();
   for (const char* h : {"params", "zeros", "MACs", "mults", "mul-ops", "xnor-ops", "add-ops", "BOPs"})
@@ -331,8 +296,8 @@ std::string FormatSummary(const ModelSummary& s) {
   std::vector<std::vector<std::string>> rows;
   for (const LayerSummary& l : s.layers) {
     // RF where the layer has products with a reuse factor (Dense, Conv, ScaleShift, Multiply).
-    std::vector<std::string> r = {l.name, l.kind, ShapeString(l.output_shape), find(l, "result"), find(l, "weight"),
-                                  find(l, "bias"), find(l, "accum"),
+    std::vector<std::string> r = {l.name, l.kind, ShapeString(l.output_shape), find(l, ir::Slot::Result),
+                                  find(l, ir::Slot::Weight), find(l, ir::Slot::Bias), find(l, ir::Slot::Accum),
                                   l.multipliers ? std::to_string(l.reuse_factor) : ""};
     if (pf) r.push_back(l.parallelization_factor > 0 ? std::to_string(l.parallelization_factor) : "");
     counts(r, {static_cast<double>(l.params), static_cast<double>(l.zero_weights), static_cast<double>(l.macs),

@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <random>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
 
 using namespace hls_test;
@@ -59,7 +59,7 @@ const Variant kVariants[] = {
 // model: path of the .onnx; config: "" (default config) or a YAML.
 void AcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto loaded = frontends::LoadConfiguredModel(model, "", config);
+  auto loaded = flow::LoadConfiguredModel(model, config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const fs::path root = TmpDir("acc_" + tag);
   std::vector<std::string> dirs;
@@ -121,7 +121,7 @@ void Plain(const std::string& subdir, const std::string& model, const std::strin
   if (!golden_twin.empty()) {
     x = GoldenInput(kShared + "/golden/hls4ml/" + golden_twin);
   } else {
-    auto g = frontends::LoadConfiguredModel(path, "", "");
+    auto g = flow::LoadConfiguredModel(path, "");
     ASSERT_TRUE(g.ok()) << g.status().message();
     x = model == "TFC_1W1A" ? SyntheticInput(*g, 2, true) : SyntheticInput(*g, 1, false);
   }

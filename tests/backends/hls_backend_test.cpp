@@ -14,7 +14,7 @@
 
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
 
 namespace fs = std::filesystem;
@@ -193,7 +193,7 @@ TEST(HlsTables, WellSizedSoftmaxDoesNotWarn) {
 // The golden configs reproduce the reference's 1/N softmax; the tool says so.
 TEST(HlsTables, GoldenThreeLayerKerasStableSoftmaxWarns) {
   const std::string dir = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/three_layer_keras";
-  auto g = frontends::LoadConfiguredModel(dir + "/model_clean.onnx", "", dir + "/hls4ml_config_input.yml");
+  auto g = flow::LoadConfiguredModel(dir + "/model_clean.onnx", dir + "/hls4ml_config_input.yml");
   ASSERT_TRUE(g.ok()) << g.status().message();
   auto w = WriteWarnings(*g, "sm_golden");
   EXPECT_TRUE(AnyContains(w, "softmax", "constant 1/5")) << (w.empty() ? "no warning" : w[0]);

@@ -32,7 +32,7 @@
 #include <cstdio>
 #include <random>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
 
 using namespace hls_test;
@@ -113,7 +113,7 @@ NDArray GoldenRows(const std::string& golden_dir, const std::string& prefix) {
 void CnnAcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x,
                        const NDArray& golden_out = {}) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto loaded = frontends::LoadConfiguredModel(model, "", config);
+  auto loaded = flow::LoadConfiguredModel(model, config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   int windows = 0;
   for (const auto& l : loaded->layers) windows += l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Pooling;
@@ -196,7 +196,7 @@ TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_s
 TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras"); }
 TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   const std::string path = kShared + "/models/onnx/separable_conv_model_ch_last.onnx";
-  auto g = frontends::LoadConfiguredModel(path, "", "");
+  auto g = flow::LoadConfiguredModel(path, "");
   ASSERT_TRUE(g.ok()) << g.status().message();
   const ir::Tensor& in = g->tensor(g->inputs.at(0));
   NDArray x;

@@ -1,5 +1,5 @@
 // Issue 3 QONNX acceptance, through the CLI's model path
-// (frontends::LoadConfiguredModel with no config = hls4ml's
+// (flow::LoadConfiguredModel with no config = hls4ml's
 // config_from_onnx_model(granularity='name'): the quantizers set the types):
 //  * float mode is the source model's float semantics whatever the config and
 //    passes did (fold_quantizers, binary_threshold): identical to the float
@@ -25,7 +25,7 @@
 
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/keras_frontend.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/frontends/onnx_frontend.h"
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
@@ -54,7 +54,7 @@ NDArray MustRead(const std::string& path) {
 }
 
 ir::Graph MustLoad(const std::string& model, const std::string& config = "") {
-  auto g = frontends::LoadConfiguredModel(model, "", config);
+  auto g = flow::LoadConfiguredModel(model, config);
   EXPECT_TRUE(g.ok()) << g.status().message();
   return g.ok() ? std::move(g).value() : ir::Graph{};
 }
@@ -125,8 +125,9 @@ class KerasBinaryFloat : public ::testing::TestWithParam<std::string> {};
 TEST_P(KerasBinaryFloat, CliPathFloatEqualsKerasReference) {
   const std::string name = GetParam();
   const std::string dir = kShared + "/golden/keras/" + name + "/";
-  auto g = frontends::LoadConfiguredModel(kShared + "/models/keras/" + name + ".json",
-                                          kShared + "/models/keras/" + name + "_weights.h5", "");
+  flow::Options options;
+  options.weights_path = kShared + "/models/keras/" + name + "_weights.h5";
+  auto g = flow::LoadConfiguredModel(kShared + "/models/keras/" + name + ".json", "", options);
   ASSERT_TRUE(g.ok()) << g.status().message();
   bool has_threshold = false;
   for (const auto& l : g->layers) has_threshold |= l.kind == ir::LayerKind::Threshold;

@@ -1,4 +1,4 @@
-// Issue 5 acceptance: bit-exact emulation of the Keras / QKeras jet taggers
+// Acceptance: bit-exact emulation of the Keras / QKeras jet taggers
 // against their float semantics, layer by layer.
 //
 // The float reference is the emulator's float mode on the graph exactly as

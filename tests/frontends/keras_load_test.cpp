@@ -187,7 +187,7 @@ TEST(KerasLoad, QKerasV3Zip) {
 }
 
 TEST(KerasLoad, ConvModelsLoad) {
-  // issue 6: Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
+  // Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
   auto g = LoadKeras(M("KERAS_conv1d_small.json"), M("KERAS_conv1d_small_weights.h5"));
   ASSERT_TRUE(g.ok()) << g.status().message();
   const hlsforge::ir::Layer* c = g->FindLayer("conv1_relu");
@@ -431,7 +431,32 @@ TEST(KerasErrors, MalformedJsonAndBadQuantizer) {
   EXPECT_NE(g2.status().message().find("auto_po2"), std::string::npos) << g2.status().message();
 }
 
-// ---- convolutional layers without weights (issue 6) ------------------------------
+// ---- convolutional layers without weights ----------------------------------------
+
+TEST(KerasLoad, ConvWindowErrorsNameLayerAndField) {
+  // The window geometry is checked before any weight is read.
+  auto error_of = [](const std::string& layer_json) {
+    TempDir d;
+    WriteText(d / "m.json", R"JS({"class_name": "Sequential", "keras_version": "2.4.0", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 5, 5, 2]}},
+      )JS" + layer_json + "]}}");
+    auto g = LoadKeras(d / "m.json", M("KERAS_1layer_weights.h5"));
+    EXPECT_FALSE(g.ok());
+    return g.ok() ? std::string() : g.status().message();
+  };
+  std::string m = error_of(R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 3, "kernel_size": [3, 3],
+                               "dilation_rate": [1, 2]}})");
+  EXPECT_NE(m.find("layer \"c\" (Conv2D): dilation_rate 2 is not supported (only 1)"), std::string::npos) << m;
+  m = error_of(R"({"class_name": "Conv1D", "config": {"name": "c1", "filters": 3, "kernel_size": 3,
+                   "padding": "causal"}})");
+  EXPECT_NE(m.find("layer \"c1\" (Conv1D): input shape [5, 5, 2]"), std::string::npos) << m;
+  m = error_of(R"({"class_name": "Conv2D", "config": {"name": "c2", "filters": 3, "kernel_size": 3,
+                   "padding": "causal"}})");
+  EXPECT_NE(m.find("layer \"c2\" (Conv2D): padding 'causal' unsupported (valid, same)"), std::string::npos) << m;
+  m = error_of(R"({"class_name": "MaxPooling2D", "config": {"name": "p", "pool_size": [6, 2]}})");
+  EXPECT_NE(m.find("\"p\""), std::string::npos) << m;
+  EXPECT_NE(m.find("pool window of size 6 is larger than its padded input 5"), std::string::npos) << m;
+}
 
 TEST(KerasLoad, PoolingPaddingUpsamplingMerges) {
   // Functional Keras 2 JSON: in[4,4,2] -> MaxPooling2D(2) -> a[2,2,2]

@@ -414,7 +414,7 @@ TEST(OnnxFrontendErrors, UnsupportedOp) {
 }
 
 TEST(OnnxFrontend, ConvModelsLoad) {
-  // issue 6 (tests/emu/golden_conv_test.cpp checks their outputs)
+  // Conv models of ../shared (tests/emu/golden_conv_test.cpp checks their outputs)
   for (const char* m : {"models/onnx/conv1d_small_keras.onnx", "models/onnx/conv2d_small_keras.onnx"}) {
     auto g = LoadOnnx(kShared + "/" + m);
     ASSERT_TRUE(g.ok()) << g.status().message();

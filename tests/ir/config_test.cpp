@@ -245,8 +245,10 @@ LayerName:
       for (size_t i = 0; i < g.layers.size(); ++i) {
         EXPECT_EQ(g.layers[i].config.reuse_factor, g2.layers[i].config.reuse_factor);
         EXPECT_EQ(g.layers[i].config.table_size, g2.layers[i].config.table_size);
-        for (const auto& [k, p] : g.layers[i].config.precision)
+        for (const auto& [slot, p] : g.layers[i].config.precision) {
+          const std::string k = ir::SlotKey(slot);
           EXPECT_EQ(P(&g.layers[i], k), P(&g2.layers[i], k)) << g.layers[i].name << " " << k;
+        }
       }
     }
   }

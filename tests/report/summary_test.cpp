@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 
 namespace hlsforge::report {
 namespace {
@@ -107,7 +107,7 @@ TEST(Summary, TableShowsLayersPrecisionsAndTotals) {
     EXPECT_NE(t.find(want), std::string::npos) << want << " in:\n" << t;
 }
 
-// ---- Conv, Pooling, padding and merges (issue 6) -------------------------------------
+// ---- Conv, Pooling, padding and merges -------------------------------------
 
 /// A graph under construction: input "x" (and optionally "y"), layers appended
 /// in order, each writing tensor "<name>_out".
@@ -203,12 +203,17 @@ TEST(SummaryConv, MultipliersFollowReuseAndParallelizationFactor) {
     return b.Row("conv").multipliers;
   };
   using ir::IOType;
+  // The per-pixel product is 18 x 4: valid reuse factors 1, 2, 3, 6, 9, 18, 36, 72.
   EXPECT_EQ(mults(1, 1, IOType::Parallel), 64);
-  EXPECT_EQ(mults(4, 2, IOType::Parallel), (18 - 2) * 2);   // (ceil(72/4) - floor(8/4)) * PF
-  EXPECT_EQ(mults(5, 4, IOType::Parallel), (15 - 1) * 4);   // (ceil(72/5) - floor(8/5)) * PF
+  EXPECT_EQ(mults(6, 2, IOType::Parallel), (12 - 1) * 2);   // (ceil(72/6) - floor(8/6)) * PF
+  EXPECT_EQ(mults(9, 4, IOType::Parallel), (8 - 0) * 4);    // (ceil(72/9) - floor(8/9)) * PF
   EXPECT_EQ(mults(72, 16, IOType::Parallel), 1 * 16);       // one multiplier per pixel unit
-  EXPECT_EQ(mults(4, 100, IOType::Parallel), 16 * 16);      // PF capped at the 16 output pixels
-  EXPECT_EQ(mults(4, 2, IOType::Stream), 16);               // io_stream: one pixel at a time
+  EXPECT_EQ(mults(6, 100, IOType::Parallel), 11 * 16);      // PF: the divisor of the 16 pixels nearest to 100
+  EXPECT_EQ(mults(6, 3, IOType::Parallel), 11 * 2);         // PF 3 -> 2 (divisors 2 and 4 tie: the smaller)
+  EXPECT_EQ(mults(6, 2, IOType::Stream), 11);               // io_stream: one pixel at a time
+  // A reuse factor hls4ml cannot use is counted as the one the firmware gets:
+  // 4 -> 3 (nearest valid), (ceil(72/3) - floor(8/3)) * PF
+  EXPECT_EQ(mults(4, 2, IOType::Parallel), (24 - 2) * 2);
   // MACs and BOPs do not depend on RF/PF
   Builder b({6, 6, 2}, FixedType(8, 3));
   ir::Layer c = Conv2dByHand();
@@ -216,8 +221,10 @@ TEST(SummaryConv, MultipliersFollowReuseAndParallelizationFactor) {
   c.config.parallelization_factor = 2;
   b.Add(c, {"x"}, {4, 4, 4});
   EXPECT_EQ(b.Row("conv").macs, 1024);
-  EXPECT_EQ(b.Row("conv").reuse_factor, 4);
+  EXPECT_EQ(b.Row("conv").reuse_factor, 3);  // applied
   EXPECT_EQ(b.Row("conv").parallelization_factor, 2);
+  ASSERT_EQ(b.s.warnings.size(), 1u);
+  EXPECT_NE(b.s.warnings[0].find("reuse factor 4 is not valid"), std::string::npos) << b.s.warnings[0];
 }
 
 TEST(SummaryConv, DepthwiseByHand) {
@@ -391,19 +398,19 @@ TEST(SummaryResize, PaddingCroppingUpSamplingMoveDataOnly) {
 TEST(SummaryConv, TableHasParallelizationColumnOnlyForWindowModels) {
   Builder b({6, 6, 2}, FixedType(8, 3));
   ir::Layer c = Conv2dByHand();
-  c.config.reuse_factor = 4;
+  c.config.reuse_factor = 6;
   c.config.parallelization_factor = 2;
   std::string t = b.Add(c, {"x"}, {4, 4, 4});
   b.Add(Pool("pool", ir::PoolOp::Max, 2, 2, 0, false), {t}, {2, 2, 4});
   const std::string table = FormatSummary(Summarize(b.g));
-  for (const char* want : {"Conv2D 3x3", "MaxPooling2D 2x2", "[4,4,4]", "[2,2,4]", " PF ", "1024", "32",
+  for (const char* want : {"Conv2D 3x3", "MaxPooling2D 2x2", "[4,4,4]", "[2,2,4]", " PF ", "1024", "22",
                            "parallelization factors"})
     EXPECT_NE(table.find(want), std::string::npos) << want << " in:\n" << table;
-  // the conv row: RF 4, PF 2, 32 multipliers
+  // the conv row: RF 6, PF 2, 22 multipliers
   const size_t row = table.find("\nconv ");
   ASSERT_NE(row, std::string::npos) << table;
   const std::string line = table.substr(row + 1, table.find('\n', row + 1) - row - 1);
-  EXPECT_NE(line.find("  4   2  "), std::string::npos) << line;
+  EXPECT_NE(line.find("  6   2  "), std::string::npos) << line;
   const std::string dense_only = FormatSummary(Summarize(SmallGraph(1)));
   EXPECT_EQ(dense_only.find(" PF "), std::string::npos) << dense_only;
 }
@@ -418,7 +425,7 @@ ir::Graph Configured(const std::string& model, const std::string& yaml = "") {
     cfg = (std::filesystem::temp_directory_path() / ("hlsforge_summary_test_" + model + ".yml")).string();
     std::ofstream(cfg) << yaml;
   }
-  auto g = frontends::LoadConfiguredModel(kModels + model + ".onnx", "", cfg);
+  auto g = flow::LoadConfiguredModel(kModels + model + ".onnx", cfg);
   if (!cfg.empty()) std::filesystem::remove(cfg);
   EXPECT_TRUE(g.ok()) << g.status().message();
   return g.ok() ? std::move(g).value() : ir::Graph{};
@@ -453,16 +460,25 @@ TEST(SummaryRealCnn, Conv2dSmallKerasByHand) {
   EXPECT_EQ(c.multipliers, 18);
   EXPECT_EQ(c.mult_ops + c.add_ops, 64 * NonZeroWords(g, "Conv_0"));
   EXPECT_DOUBLE_EQ(c.bops, 64.0 * 2 * 9 * (16 * 16 + 16 + 16 + std::log2(9.0)));
-  EXPECT_EQ(s.total_macs, 64 * 18 + 128 * 10);
-  // RF 2, PF 4 in io_parallel: ceil(18/2) * 4; io_stream: ceil(18/2)
+  // Dense 128 -> 10: three weights quantize to a zero word at fixed<16,6>; the
+  // firmware skips them (n_zeros), and so do the MACs.
+  EXPECT_EQ(Row(s, "MatMul_0").zero_weights, 128 * 10 - NonZeroWords(g, "MatMul_0"));
+  EXPECT_EQ(s.total_macs, 64 * 18 + NonZeroWords(g, "MatMul_0"));
+  // RF 3, PF 4 in io_parallel: ceil(18/3) * 4; io_stream: ceil(18/3)
   const std::string cfg = "Model: {Precision: \"fixed<16,6>\", ReuseFactor: 1}\n"
-                          "LayerName: {Conv_0: {ReuseFactor: 2, ParallelizationFactor: 4}}\n";
+                          "LayerName: {Conv_0: {ReuseFactor: 3, ParallelizationFactor: 4}}\n";
   ModelSummary p = Summarize(Configured("conv2d_small_keras", cfg));
-  EXPECT_EQ(Row(p, "Conv_0").multipliers, 9 * 4);
+  EXPECT_EQ(Row(p, "Conv_0").multipliers, 6 * 4);
   EXPECT_EQ(Row(p, "Conv_0").parallelization_factor, 4);
   EXPECT_EQ(Row(p, "Conv_0").macs, 64 * 18);
   ModelSummary st = Summarize(Configured("conv2d_small_keras", "IOType: io_stream\n" + cfg));
-  EXPECT_EQ(Row(st, "Conv_0").multipliers, 9);
+  EXPECT_EQ(Row(st, "Conv_0").multipliers, 6);
+  // RF 2 is not valid for the 9 x 2 product (valid: 1, 3, 9, 18): the tie
+  // between 1 and 3 goes to 1, as the firmware gets it.
+  ModelSummary r2 = Summarize(Configured(
+      "conv2d_small_keras", "LayerName: {Conv_0: {ReuseFactor: 2, ParallelizationFactor: 4}}\n"));
+  EXPECT_EQ(Row(r2, "Conv_0").reuse_factor, 1);
+  EXPECT_EQ(Row(r2, "Conv_0").multipliers, 18 * 4);
 }
 
 TEST(SummaryRealCnn, Conv1dSmallKerasByHand) {

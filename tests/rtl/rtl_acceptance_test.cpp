@@ -8,7 +8,7 @@
 // rows N(0, 2) (TFC_1W1A: U[0, 1)). Several models share one Verilator build.
 #include <random>
 
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "rtl_test_util.h"
 
 using namespace rtl_test;
@@ -59,7 +59,7 @@ void RunModels(const std::string& batch, const std::vector<Model>& models) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<Case> cases;
   for (const Model& m : models) {
-    auto g = frontends::LoadConfiguredModel(m.path, m.weights, m.config);
+    auto g = flow::LoadConfiguredModel(m.path, m.config, flow::Options{.weights_path = m.weights});
     ASSERT_TRUE(g.ok()) << m.tag << ": " << g.status().message();
     Case c;
     c.tag = m.tag;

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "../cli/cli_test_util.h"
-#include "hlsforge/frontends/load_model.h"
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
 #include "rtl_property.h"
 #include "../../src/backends/rtl/netlist.h"
@@ -37,6 +37,7 @@ ir::Graph SmallMlp(const std::string& name, uint32_t seed) {
   AddAct(g, "relu1", "fc1_out", 5, ir::ActivationKind::ReLU, FixedType(8, 4, false));
   AddDense(g, "fc2", "relu1_out", 5, 3, FixedType(6, 1), FixedType(8, 3), FixedType(24, 12), FixedType(12, 6), rng);
   g.outputs = {"fc2_out"};
+  PlanHardware(g);
   return g;
 }
 
@@ -80,6 +81,7 @@ TEST(RtlCast, EveryModeMatchesFixedCore) {
         c.g.layers.push_back(l);
         AddTensor(c.g, "cast_out", 4, out_t);
         c.g.outputs = {"cast_out"};
+        PlanHardware(c.g);
         // values over the whole input range, ties included (every word for narrow inputs)
         c.x.shape = {256, 4};
         for (int i = 0; i < 256 * 4; ++i) {
@@ -139,7 +141,7 @@ TEST(RtlConfig, StagesAndDspProductsInTheWrittenDesign) {
 }
 
 TEST(RtlErrors, ConvolutionNamesTheLayer) {
-  auto g = frontends::LoadConfiguredModel(kShared + "/models/onnx/conv1d_small_keras.onnx", "", "");
+  auto g = flow::LoadConfiguredModel(kShared + "/models/onnx/conv1d_small_keras.onnx", "");
   ASSERT_TRUE(g.ok()) << g.status().message();
   Status st = backends::CheckRtlGraph(*g);
   ASSERT_FALSE(st.ok());
@@ -147,16 +149,31 @@ TEST(RtlErrors, ConvolutionNamesTheLayer) {
   EXPECT_NE(st.message().find("(Conv)"), std::string::npos) << st.message();
 }
 
-TEST(RtlErrors, ReuseFactorAboveOne) {
+TEST(RtlErrors, ReuseFactorAboveOneAndIoStreamAndNoPlan) {
   ir::Graph g = SmallMlp("rf", 1);
-  g.layers[1].config.reuse_factor = 4;
+  g.layers[1].config.reuse_factor = 3;  // 6x5 Dense: 3 is a valid reuse factor, applied by the plan
+  PlanHardware(g);
+  ASSERT_EQ(g.layers[1].plan->reuse_factor, 3);
   Status st = backends::CheckRtlGraph(g);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("layer \"fc1\" (Dense): reuse factor 4"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("layer \"fc1\" (Dense): reuse factor 3"), std::string::npos) << st.message();
   const fs::path dir = RtlTmpDir("rf");
   auto d = backends::WriteRtlProject(g, {}, dir.string());
   EXPECT_FALSE(d.ok());
   EXPECT_FALSE(fs::exists(dir)) << "nothing written on error";
+
+  ir::Graph s = SmallMlp("stream", 1);
+  s.io_type = ir::IOType::Stream;
+  PlanHardware(s);
+  st = backends::CheckRtlGraph(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("layer \"fc1\" (Dense): planned for io_stream"), std::string::npos) << st.message();
+
+  ir::Graph u = SmallMlp("unplanned", 1);
+  u.layers[2].plan.reset();
+  st = backends::CheckRtlGraph(u);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("no hardware plan (run the lower_hardware pass"), std::string::npos) << st.message();
 }
 
 TEST(RtlErrors, MissingToolsNameTheDebianPackage) {
@@ -200,7 +217,7 @@ TEST(RtlLint, GeneratedDesignsAreWallClean) {
     std::vector<std::string> used;
     graphs.push_back(RandomMlp("lint" + std::to_string(k + 1), rng, &used));
   }
-  auto jet = frontends::LoadConfiguredModel(kShared + "/models/keras/qkeras_3layer.json", "", "");
+  auto jet = flow::LoadConfiguredModel(kShared + "/models/keras/qkeras_3layer.json", "");
   ASSERT_TRUE(jet.ok()) << jet.status().message();
   jet->name = "lintjet";
   graphs.push_back(*jet);

@@ -29,7 +29,7 @@ inline FixedType RandType(std::mt19937& rng, int wmin, int wmax, bool modes) {
 /// type, whose largest value is 0).
 inline double MaxValue(const FixedType& t) { return t.width() == 1 && t.is_signed() ? 0.0 : t.max_value(); }
 
-inline void SetPrec(ir::Layer& l, const std::string& key, const FixedType& t) { l.config.precision[key].type = t; }
+inline void SetPrec(ir::Layer& l, ir::Slot slot, const FixedType& t) { l.config.precision[slot].type = t; }
 
 inline ir::Layer NewLayer(ir::Graph& g, const std::string& name, ir::LayerKind kind, const std::string& in, int n,
                           const FixedType& res) {
@@ -66,12 +66,12 @@ inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int
     case 4: l = act(K::ThresholdedReLU, 0.1 * Uni(rng, -10, 10), "thresholded_relu"); break;
     case 5:
       l = act(K::LeakyReLU, 0.125 * Uni(rng, 1, 7), "leaky_relu");
-      SetPrec(l, "param", FixedType(Uni(rng, 3, 10), 1, Coin(rng, 0.7)));
+      SetPrec(l, ir::Slot::Param, FixedType(Uni(rng, 3, 10), 1, Coin(rng, 0.7)));
       break;
     case 6:
     case 7: {
       l = act(pick == 6 ? K::Sigmoid : K::Tanh, 0, pick == 6 ? "sigmoid" : "tanh");
-      SetPrec(l, "table", RandType(rng, 6, 18, true));
+      SetPrec(l, ir::Slot::Table, RandType(rng, 6, 18, true));
       // other table sizes: a ROM over every input word (at most 14 bits)
       l.config.table_size = Coin(rng, 0.8) || in_t.width() > 14 ? (1 << Uni(rng, 5, 11)) : Uni(rng, 40, 300);
       if (l.config.table_size & (l.config.table_size - 1)) used->back() += "_rom";
@@ -161,17 +161,18 @@ inline ir::Graph RandomMlp(const std::string& name, std::mt19937& rng, std::vect
     ir::Layer l = NewLayer(g, "softmax", ir::LayerKind::Softmax, t, n, RandType(rng, 6, 18, true));
     l.config.softmax_impl = static_cast<ir::SoftmaxImpl>(Uni(rng, 0, 3));
     l.config.table_size = 1 << Uni(rng, 6, 10);
-    SetPrec(l, "exp_table", RandType(rng, 8, 18, true));
-    SetPrec(l, "inv_table", RandType(rng, 8, 18, true));
-    SetPrec(l, "accum", FixedType(Uni(rng, 12, 20), Uni(rng, 4, 8), true));
-    SetPrec(l, "inv_inp", FixedType(Uni(rng, 10, 18), Uni(rng, 4, 8), true));
-    SetPrec(l, "table", RandType(rng, 10, 18, true));
+    SetPrec(l, ir::Slot::ExpTable, RandType(rng, 8, 18, true));
+    SetPrec(l, ir::Slot::InvTable, RandType(rng, 8, 18, true));
+    SetPrec(l, ir::Slot::Accum, FixedType(Uni(rng, 12, 20), Uni(rng, 4, 8), true));
+    SetPrec(l, ir::Slot::InvInp, FixedType(Uni(rng, 10, 18), Uni(rng, 4, 8), true));
+    SetPrec(l, ir::Slot::Table, RandType(rng, 10, 18, true));
     static const char* kImpl[] = {"softmax_stable", "softmax_latency", "softmax_legacy", "softmax_argmax"};
     used->push_back(kImpl[static_cast<int>(l.config.softmax_impl)]);
     g.layers.push_back(l);
     t = l.output;
   }
   g.outputs = {t};
+  PlanHardware(g);
   return g;
 }
 

@@ -70,7 +70,7 @@ TEST(RtlProperty, DebugOneDesign) {
   for (size_t k = 1; k < g.layers.size(); ++k) {
     const ir::Layer& l = g.layers[k];
     std::string prec;
-    for (const auto& [key, p] : l.config.precision) prec += " " + key + "=" + (p.type ? p.type->ToString() : "auto");
+    for (const auto& [key, p] : l.config.precision) prec += " " + std::string(ir::SlotKey(key)) + "=" + (p.type ? p.type->ToString() : "auto");
     for (const auto& [key, p] : l.params) prec += " param " + key + "=" + (p.type ? p.type->ToString() : "-");
     std::printf("layer %s %s act=%s -> %s;%s\n", l.name.c_str(), ir::ToString(l.kind), ir::ToString(l.activation),
                 g.tensor(l.output).type->ToString().c_str(), prec.c_str());

@@ -12,6 +12,7 @@
 
 #include "../backends/hls_test_util.h"
 #include "hlsforge/backends/rtl_backend.h"
+#include "hlsforge/passes/pass.h"
 
 namespace rtl_test {
 
@@ -29,6 +30,13 @@ inline void RemoveTmp(const fs::path& p) {
   std::error_code ec;
   fs::remove_all(p, ec);
   fs::remove(p.parent_path(), ec);  // only if empty
+}
+
+/// Runs the lower_hardware pass on a graph built by hand (every precision
+/// resolved): the backend reads the hardware plan it records.
+inline void PlanHardware(ir::Graph& g) {
+  const Status st = passes::RunPipeline(g, {"lower_hardware"});
+  if (!st.ok()) throw Error(st.message());
 }
 
 struct Case {

@@ -18,7 +18,10 @@
 //                                       Vivado HLS (vivado_hls -f)
 //   hlsforge_config.yml, README.md, hlsforge_project.json (manifest for csim)
 // The graph must have every precision resolved (config applied and the
-// default pass pipeline run).
+// default pass pipeline run). The writer implements each layer's hardware
+// plan (Layer::plan, set by the lower_hardware pass; computed with
+// passes::PlanLayer for a layer without one or with one made for another io
+// type) and decides none of it.
 #pragma once
 
 #include <functional>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "hlsforge/ir/graph.h"
+#include "hlsforge/passes/pass.h"
 #include "hlsforge/util/ndarray.h"
 #include "hlsforge/util/status.h"
 
@@ -50,7 +54,9 @@ struct HlsOptions {
   /// several projects can be compiled into one C-simulation program
   /// (RunCsimBatch). For testing; synthesis expects an empty namespace.
   std::string cpp_namespace;
-  /// Receives warnings (e.g. a snapped reuse factor); default prints to stderr.
+  /// Receives the plan's warnings (LayerPlan::warnings: a snapped reuse
+  /// factor, a coarse softmax table), once per warning; default prints to
+  /// stderr.
   std::function<void(const std::string&)> warn;
 };
 
@@ -62,8 +68,9 @@ Status CheckHlsGraph(const ir::Graph& g);
 /// Writes the project into `out_dir` atomically (a temporary sibling
 /// directory renamed at the end). Errors: DIR non-empty without force,
 /// DIR not creatable/writable (names the path and the OS reason), any
-/// CheckHlsGraph error. Warns (HlsOptions::warn) when a reuse factor is
-/// snapped to the nearest valid value, listing the valid ones.
+/// CheckHlsGraph error. Passes the layers' plan warnings to HlsOptions::warn
+/// (e.g. a reuse factor snapped to the nearest valid value, listing the
+/// valid ones).
 Status WriteHlsProject(const ir::Graph& g, const HlsOptions& opt, const std::string& out_dir);
 
 struct CsimOptions {
@@ -98,11 +105,9 @@ StatusOr<std::vector<NDArray>> RunCsimBatch(const std::vector<std::string>& proj
                                             const std::vector<NDArray>& inputs,
                                             const std::string& work_dir, const CsimOptions& opt = {});
 
-/// Reuse factors valid for a Dense layer of n_in x n_out (hls4ml's rule):
-/// rf divides n_in*n_out, and either rf < n_in with ceil(n_in*n_out/rf) a
-/// multiple of n_out, or rf >= n_in with rf a multiple of n_in.
-std::vector<int> ValidDenseReuseFactors(int n_in, int n_out);
-/// The valid value nearest to `chosen` (ties: the smaller).
-int ClosestReuseFactor(const std::vector<int>& valid, int chosen);
+/// hls4ml's valid reuse factors: decided by the lower_hardware pass
+/// (passes/pass.h); visible here for the writer's users.
+using passes::ClosestReuseFactor;
+using passes::ValidDenseReuseFactors;
 
 }  // namespace hlsforge::backends

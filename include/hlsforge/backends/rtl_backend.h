@@ -55,6 +55,11 @@ struct RtlLayerInfo {
   int stages = 0;
   double delay_ns = 0;        ///< estimated combinational delay of the layer
   int64_t adders = 0, adder_bits = 0, multipliers = 0, rom_reads = 0;
+  /// From the layer's hardware plan (layers with products): the product
+  /// kind (ir::ToString(ProductKind)), weight words and the zero words among
+  /// them that cost no hardware; empty / 0 otherwise.
+  std::string product;
+  int64_t weights = 0, zero_weights = 0;
 };
 
 struct RtlDesign {

@@ -4,8 +4,10 @@
 // BatchNormalization, Flatten, Reshape, Transpose of weights, Identity,
 // Dropout, Constant) and QONNX (Quant, BipolarQuant, Trunc in the domains
 // qonnx.custom_op.general, finn.custom_op.general, onnx.brevitas).
-// Shape subgraphs and constant element-wise chains are folded.
-// Channels-first image inputs are not handled here (issue 6).
+// Conv, pooling, Pad, Resize/Upsample, Concat and merges of two activations
+// (src/frontends/onnx/onnx_conv.cpp). Shape subgraphs and constant
+// element-wise chains are folded. One handler per op type, registered in
+// src/frontends/onnx/onnx_op_table.cpp.
 #pragma once
 
 #include <string>

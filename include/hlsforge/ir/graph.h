@@ -16,9 +16,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hlsforge/fixed/fixed_type.h"
+#include "hlsforge/ir/hw_plan.h"
 #include "hlsforge/util/status.h"
 
 namespace hlsforge::ir {
@@ -35,7 +37,7 @@ enum class LayerKind {
   Threshold,   ///< BN+sign / BN+ternary folded to integer thresholds:
                ///< params "threshold" [C] (binary) or "threshold_lo","threshold_hi" (ternary)
   Reshape,     ///< Flatten/Reshape: no data movement in channels-last flat layout
-  // ---- convolutional networks (issue 6); attributes in Layer::conv/pool/resize/merge
+  // ---- convolutional networks; attributes in Layer::conv/pool/resize/merge
   Conv,        ///< Conv1D/Conv2D, channels-last; ConvAttrs. params "weight", optional "bias" [c_out]:
                ///<  2-D [kh, kw, c_in, c_out], 1-D [k, c_in, c_out] (Keras layout; ONNX W[c_out,c_in,kh,kw]
                ///<  transposed); depthwise: [kh, kw, c_in, depth_multiplier] (1-D [k, c_in, dm]),
@@ -55,8 +57,7 @@ enum class ActivationKind {
   TernaryTanh,  ///< {-1, 0, +1} with thresholds ±0.5 (Keras ternary_tanh)
 };
 
-enum class Strategy { Latency, Resource };
-enum class IOType { Parallel, Stream };
+// Strategy, IOType, Slot, ProductKind and LayerPlan: hw_plan.h.
 enum class SoftmaxImpl { Stable, Latency, Legacy, Argmax };
 /// Verilog backend: how products by a constant are built (config key
 /// Multiplier): CSD shift-and-add in LUTs, `*` for DSP blocks, or chosen
@@ -145,11 +146,48 @@ struct Precision {
   bool is_auto() const { return !type.has_value(); }
 };
 
+/// The precision slots of a layer, ordered by Slot: a map keyed by Slot.
+/// The overloads taking a YAML spelling ("result", ...) are kept for code
+/// written before the slots were typed (new code uses Slot): operator[] and
+/// at() throw hlsforge::Error for an unknown spelling, find() returns end(),
+/// count() and erase() 0.
+class PrecisionMap {
+ public:
+  using Map = std::map<Slot, Precision>;
+  using iterator = Map::iterator;
+  using const_iterator = Map::const_iterator;
+  Precision& operator[](Slot s) { return m_[s]; }
+  Precision& operator[](std::string_view key);
+  Precision& at(Slot s);
+  const Precision& at(Slot s) const;
+  iterator find(Slot s) { return m_.find(s); }
+  const_iterator find(Slot s) const { return m_.find(s); }
+  size_t count(Slot s) const { return m_.count(s); }
+  size_t erase(Slot s) { return m_.erase(s); }
+  Precision& at(std::string_view key);
+  const Precision& at(std::string_view key) const;
+  iterator find(std::string_view key);
+  const_iterator find(std::string_view key) const;
+  size_t count(std::string_view key) const;
+  size_t erase(std::string_view key);
+  iterator begin() { return m_.begin(); }
+  iterator end() { return m_.end(); }
+  const_iterator begin() const { return m_.begin(); }
+  const_iterator end() const { return m_.end(); }
+  size_t size() const { return m_.size(); }
+  bool empty() const { return m_.empty(); }
+  /// The explicit type of slot `s`; nullopt when absent or `auto`.
+  std::optional<FixedType> type(Slot s) const;
+
+ private:
+  Map m_;
+};
+
 /// Per-layer configuration in hls4ml's terms (hls4ml YAML config layout).
 struct LayerConfig {
-  /// keys: "result", "accum", "weight", "bias", "scale", "table",
-  /// "exp_table", "inv_table", "inv_inp" (softmax)
-  std::map<std::string, Precision> precision;
+  /// The layer's precision slots (ApplyConfig gives every slot of its kind,
+  /// see config.h; infer_precision resolves the `auto` ones).
+  PrecisionMap precision;
   int reuse_factor = 1;
   /// Conv/Pooling io_parallel: output pixels computed in parallel (hls4ml
   /// ParallelizationFactor); 1 = one pixel at a time.
@@ -220,9 +258,15 @@ struct Layer {
   /// rows when it can (then the flag is cleared).
   bool flatten_channels_first = false;
   LayerConfig config;
+  /// The hardware plan (hw_plan.h), set by the lower_hardware pass; absent
+  /// before it runs.
+  std::optional<LayerPlan> plan;
 
   Param* param(const std::string& key);
   const Param* param(const std::string& key) const;
+  /// The param whose key is the slot's spelling (Weight -> "weight").
+  Param* param(Slot s) { return param(std::string(SlotKey(s))); }
+  const Param* param(Slot s) const { return param(std::string(SlotKey(s))); }
 };
 
 class Graph {

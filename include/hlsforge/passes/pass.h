@@ -1,6 +1,8 @@
 // Passes: each a file of its own under src/passes/, registered by name.
 // A pipeline is a list of pass names (data), so any sub-pipeline can be run:
-//   hlsforge convert --passes=fold_constants,fuse_batchnorm,infer_precision
+//   hlsforge convert --passes fold_constants,fuse_batchnorm,infer_precision
+// (`convert` and `inspect` append lower_hardware when the list does not end
+// with it: the backends and the report read its plan).
 #pragma once
 
 #include <functional>
@@ -62,6 +64,27 @@ PassInfo InferPrecisionPass();
 /// Channels-first Flatten (PyTorch ONNX) read by a Dense: the permutation moves
 /// into the Dense weight rows (src/passes/fold_flatten_order.cpp).
 PassInfo FoldFlattenOrderPass();
+/// lower_hardware (last in the default pipeline, after infer_precision):
+/// stores PlanLayer(g, l) as every layer's Layer::plan (ir/hw_plan.h). Run it
+/// after setting Graph::io_type (a command-line io type override). Never
+/// fails; warnings (snapped factors, coarse softmax tables) are stored in the
+/// plans (LayerPlan::warnings) for the consumers to show.
+PassInfo LowerHardwarePass();
+
+/// The hardware plan of layer `l` of `g` for io type `io` (the rules of
+/// lower_hardware, src/passes/lower_hardware.cpp): a pure function of the
+/// graph, the layer's config and `io`. Best effort before infer_precision
+/// (unresolved types: products counted as multipliers unless the data or
+/// weights are recognizably binary).
+ir::LayerPlan PlanLayer(const ir::Graph& g, const ir::Layer& l, ir::IOType io);
+
+/// Reuse factors valid for a dense product of n_in x n_out (hls4ml's rule):
+/// rf divides n_in*n_out, and either rf < n_in with ceil(n_in*n_out/rf) a
+/// multiple of n_out, or rf >= n_in with rf a multiple of n_in. Ascending.
+std::vector<int> ValidDenseReuseFactors(int n_in, int n_out);
+/// The valid value nearest to `chosen` (ties: the smaller); `chosen` when
+/// `valid` is empty.
+int ClosestReuseFactor(const std::vector<int>& valid, int chosen);
 
 /// The fixed-point type a QONNX Quant / QKeras quantizer is exactly equal to,
 /// when there is one: scalar power-of-two scale, zero point 0, integer

@@ -1,6 +1,10 @@
 // Model summary ("hlsforge inspect"): per layer its kind, output shape,
 // precisions, parameter count, zero weights, MACs, multipliers at the reuse
 // factor and BOPs; plus totals. All counts are per sample (one inference).
+// Reuse and parallelization factors, zeros, multipliers and the operation
+// counts are those of each layer's hardware plan (Layer::plan, set by the
+// lower_hardware pass, or passes::PlanLayer when absent): exactly what the
+// HLS writer puts into parameters.h, so `inspect` and `convert` agree.
 //
 // BOPs (bit operations) of a dense layer with n inputs and m outputs,
 // activation width b_a, weight width b_w and fraction f_p of zero (pruned)
@@ -9,10 +13,11 @@
 // i.e. per product of the dense n x m: (1 − f_p)·b_a·b_w + b_a + b_w + log2 n,
 // n being the length of the accumulation the product belongs to.
 //
-// Zero weights (pruned: value exactly 0 as trained, hls4ml's n_zeros) cost
-// nothing: MACs count the products by non-zero weights only, and the
-// multipliers follow hls4ml's multiplier_limit of a dense product of n x m
-// at reuse factor R:  ceil(n·m / R) − floor(n_zeros / R).
+// Zero weights (zero quantized weight words: pruned weights, ternary zeros;
+// hls4ml's n_zeros) cost nothing: MACs count the products by non-zero weights
+// only, and the multipliers follow hls4ml's multiplier_limit of a dense
+// product of n x m at the applied reuse factor R (hls4ml's valid value
+// nearest to the configured one): ceil(n·m / R) − floor(n_zeros / R).
 //
 // Per layer kind:
 //  * Dense n -> m: MACs n·m − zeros; multipliers as above; BOPs as above.
@@ -23,8 +28,9 @@
 //    kh·kw products, kh·kw·c_in·dm products per pixel. MACs = P · (non-zero
 //    weights). Padded pixels count like the others (the hardware computes
 //    them). Multipliers, io_parallel: (ceil(W/R) − floor(zeros/R)) · PF, W =
-//    weight count (products per pixel), PF = ParallelizationFactor (output
-//    pixels computed at once, capped at P); io_stream: one pixel at a time
+//    K·c_out (depthwise: expanded with zero weights, which count as zeros),
+//    PF = ParallelizationFactor (output pixels computed at once, the divisor
+//    of P nearest to the configured value); io_stream: one pixel at a time
 //    (PF not used). BOPs = P · (BOPs of the per-pixel dense product), with n
 //    = K (depthwise kh·kw), m = c_out (depthwise c_in·dm).
 //  * Pooling: Max no arithmetic (comparisons); Average: per output element
@@ -34,7 +40,7 @@
 //  * Merge: Add/Subtract/Average one addition per output element (add-ops;
 //    Average's halving is a shift); Multiply one product per element (MACs,
 //    mul-ops, BOPs with n = 1 and b_w = the second input's width;
-//    multipliers: all elements in io_parallel, one pixel's channels in
+//    multipliers: all elements in io_parallel, one stream word in
 //    io_stream); Maximum/Minimum/Concatenate: none.
 //  * ZeroPadding/Cropping/UpSampling/Reshape: data movement only.
 //
@@ -48,7 +54,8 @@
 //    a sign flip and a shift, summed by adders, no multiplier;
 //  * multiplier: every other non-zero product.
 // A ScaleShift (BatchNormalization) counts one product per element by its
-// channel's scale word, classified the same way.
+// channel's scale word, classified the same way; its multipliers are
+// ceil(elements per kernel call / R) (one stream word in io_stream).
 #pragma once
 
 #include <cstdint>
@@ -68,11 +75,11 @@ struct LayerSummary {
   /// (slot, type) pairs in display order: "result", "weight", "bias", "accum", ...;
   /// type in hls4ml config spelling, "auto" when unresolved.
   std::vector<std::pair<std::string, std::string>> precisions;
-  int reuse_factor = 1;
-  /// Conv/Pooling: hls4ml ParallelizationFactor (LayerConfig); 0 for layers it does not apply to
+  int reuse_factor = 1;     ///< applied (LayerPlan::reuse_factor)
+  /// Conv/Pooling: applied ParallelizationFactor (LayerPlan); 0 for layers it does not apply to
   int parallelization_factor = 0;
   int64_t params = 0;        ///< all values of all params
-  int64_t zero_weights = 0;  ///< zeros among the "weight" param (0 if none)
+  int64_t zero_weights = 0;  ///< zero quantized words of the weight param, free in hardware (LayerPlan::zero_weights)
   int64_t macs = 0;          ///< multiply-accumulates by non-zero weights per sample (header comment)
   int64_t multipliers = 0;   ///< multipliers at the reuse factor (and ParallelizationFactor), see above
   int64_t mult_ops = 0;      ///< non-zero products needing a multiplier, per sample
@@ -89,6 +96,9 @@ struct ModelSummary {
   int64_t total_params = 0, total_zero_weights = 0, total_macs = 0, total_multipliers = 0;
   int64_t total_mult_ops = 0, total_xnor_ops = 0, total_add_ops = 0;
   double total_bops = 0;
+  /// The layers' hardware plan warnings (snapped reuse / parallelization
+  /// factors, coarse softmax tables), in layer order.
+  std::vector<std::string> warnings;
 };
 
 /// Summarizes `g` (any stage; best after infer_precision so every width is
@@ -98,10 +108,8 @@ ModelSummary Summarize(const ir::Graph& g);
 /// BOPs of one dense layer (formula above).
 double DenseBops(int64_t n_in, int64_t n_out, int b_a, int b_w, double pruned_fraction);
 
-/// hls4ml's multiplier_limit of a dense product of `products` (= n_in·n_out)
-/// with `zeros` zero weights at reuse factor `reuse_factor` (>= 1):
-/// ceil(products / R) − floor(zeros / R), never below 0.
-int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor);
+/// hls4ml's multiplier_limit (ir/hw_plan.h).
+using ir::MultiplierLimit;
 
 /// A human-readable table of the summary (fixed-width text, for a terminal).
 std::string FormatSummary(const ModelSummary& s);

@@ -4,9 +4,9 @@
 //   relu with max M: x < 0 -> 0, x > M -> (res_t) M, else cast;
 //   thresholded relu: x > theta ? cast : 0;
 //   leaky relu with a fixed-point alpha: x > 0 ? cast : (res_t)(x * alpha);
-//   sigmoid / tanh: the emulator's table (tables.h) as a ROM, addressed by
-//     clamp(trunc0(x * N / div) + N/2, 0, N-1) (shifts when N and div are
-//     powers of two);
+//   sigmoid / tanh: the emulator's table (tables.h) as a ROM of the size the
+//     hardware plan gives, addressed by clamp(trunc0(x * N / div) + N/2, 0,
+//     N-1) (shifts when N and div are powers of two);
 //   binary tanh: the sign bit selects +1 / -1; ternary tanh: comparators on
 //     the word of 2x.
 // Comparisons against real constants (M, theta, 1) are restated on the
@@ -35,6 +35,7 @@ i128 GridFloor(double c, int F, i128 lo, i128 hi) {
 }
 
 bool IsPow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+/// log2 of a power of two (the table's input range divisor).
 int Log2(int64_t v) {
   int k = 0;
   while ((int64_t{1} << k) < v) ++k;
@@ -43,7 +44,7 @@ int Log2(int64_t v) {
 
 }  // namespace
 
-StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const LayerPlan& plan) {
+StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const Choices& c) {
   using K = ir::ActivationKind;
   const ir::Layer& l = *io.layer;
   if (io.n_in != io.n_out)
@@ -51,13 +52,13 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const LayerPlan& plan) {
                         std::to_string(io.n_out));
   const Format in_f = emu::detail::Fmt(io.in_type), res_f = emu::detail::Fmt(io.out_type);
   const int F = fx::frac(in_f);
-  const bool res_bit = res_f.w == 1 && !res_f.s;
+  const bool res_bit = ir::IsXnorType(io.out_type);  // the XNOR encoding: 1 = +1, 0 = -1
   const i128 plus1 = res_bit ? 1 : fx::from_double(1.0, res_f);
   const i128 minus1 = res_bit ? 0 : fx::from_double(-1.0, res_f);
   const i128 in_lo = fx::min_exact(in_f.w, in_f.s), in_hi = fx::max_exact(in_f.w, in_f.s);
 
   std::optional<emu::detail::TableActivation> table;
-  int table_id = -1, addr_bits = 0, idx_shift = 0;
+  int table_id = -1, addr_bits = 0;
   LayerRtl r;
   Netlist& n = r.net;
   switch (l.activation) {
@@ -65,18 +66,20 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const LayerPlan& plan) {
     case K::HardTanh:
       return BuildElementwiseRom(io, "double arithmetic of the hard activation");
     case K::LeakyReLU:
-      if (!emu::detail::ConfigType(l, "param"))
+      if (!ir::ResolvedType(l, ir::Slot::Param))
         return BuildElementwiseRom(io, "leaky relu with a double alpha (give Precision: param to compute it)");
       break;
     case K::Sigmoid:
     case K::Tanh: {
       auto t = emu::detail::ResolveTableActivation(io);
       if (!t.ok()) return t.status();
+      // the ROM's size and address width: the plan's table
+      auto tp = PlannedTable(io, c, ir::Slot::Table, t->table_size, std::nullopt);
+      if (!tp.ok()) return tp.status();
       if (!IsPow2(t->table_size) || !IsPow2(t->div))
         return BuildElementwiseRom(io, "table_size " + std::to_string(t->table_size) + " is not a power of two");
       table = std::move(t).value();
-      addr_bits = std::max(1, Log2(table->table_size));
-      idx_shift = Log2(table->table_size) - Log2(table->div) - F;  // idx0 = trunc0(x * 2^idx_shift)
+      addr_bits = tp->index_bits;
       Table tb;
       tb.addr_bits = addr_bits;
       for (int64_t v : table->table_res) tb.words.push_back(v);
@@ -106,32 +109,17 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const LayerPlan& plan) {
         y = n.Mux(n.GreaterConst(x, GridFloor(l.alpha, F, in_lo, in_hi)), cast(), n.Const(0));
         break;
       case K::LeakyReLU: {
-        const FixedType pt = *emu::detail::ConfigType(l, "param");
+        const FixedType pt = *ir::ResolvedType(l, ir::Slot::Param);
         const Format af = emu::detail::Fmt(pt);
         const i128 aw = fx::widen(pt.Quantize(l.alpha), af.s);
-        const int neg = Cast(n, ConstProduct(n, x, aw, plan), F + fx::frac(af), res_f);
+        const int neg = Cast(n, ConstProduct(n, x, aw, c), F + fx::frac(af), res_f);
         y = n.Mux(n.GreaterConst(x, 0), cast(), neg);
         break;
       }
       case K::Sigmoid:
-      case K::Tanh: {
-        int idx0;
-        if (idx_shift >= 0) {
-          idx0 = n.Slice(x, -idx_shift, BitsFor(SatShl(in_lo, idx_shift), SatShl(in_hi, idx_shift)), in_f.s);
-        } else {  // truncation toward zero of x / 2^-idx_shift
-          const int d = -idx_shift;
-          const i128 lo = FloorShr(in_lo, d), hi = FloorShr(in_hi, d);
-          const int fl = n.Slice(x, d, BitsFor(lo, hi), lo < 0);
-          const int inc = RoundIncrement(n, x, d, fx::Quant::TRN_ZERO);
-          idx0 = n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
-        }
-        const int64_t N = table->table_size;
-        const int idx = n.Add(idx0, n.Const(N / 2), 0, false, 0);
-        const int clamped = n.Mux(n.LessConst(idx, 0), n.Const(0),
-                                  n.Mux(n.GreaterConst(idx, N - 1), n.Const(N - 1), idx));
-        y = n.Rom(n.Slice(clamped, 0, addr_bits, false), table_id);
+      case K::Tanh:
+        y = n.Rom(ScaledAddress(n, x, in_f, addr_bits, Log2(table->div), table->table_size / 2), table_id);
         break;
-      }
       case K::BinaryTanh:
         y = in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(minus1), n.Const(plus1)) : n.Const(plus1);
         break;

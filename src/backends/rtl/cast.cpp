@@ -101,19 +101,37 @@ int Cast(Netlist& n, int x, int src_frac, fx::Format to) {
   return Overflow(n, r, to.w, to.s, to.o);
 }
 
-int ConstProduct(Netlist& n, int x, i128 k, const LayerPlan& p) {
+int ConstProduct(Netlist& n, int x, i128 k, const Choices& c) {
   if (k == 0) return n.Const(0);
   const Node X = n.node(x);
   if (!X.exact) throw Error("internal: product of a modular word");
   if (X.w == 1) return n.Mux(x, n.Const(X.s ? -k : k), n.Const(0));
-  if (UseDsp(p, X.w, k)) return n.Mul(x, n.Const(k));
+  if (UseDsp(c, X.w, k)) return n.Mul(x, n.Const(k));
   std::vector<Term> terms;
   for (const Digit& dg : Csd(k)) terms.push_back({x, dg.exp, dg.neg});
   return SumTree(n, terms, 0, 0);
 }
 
-int VarProduct(Netlist& n, int a, int b, const LayerPlan& p) {
-  return UseDspForVariables(p) ? n.Mul(a, b) : n.MulLut(a, b);
+int VarProduct(Netlist& n, int a, int b, const Choices& c) {
+  return UseDspForVariables(c) ? n.Mul(a, b) : n.MulLut(a, b);
+}
+
+int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off) {
+  const int64_t N = int64_t{1} << index_bits;
+  const int sh = index_bits - div_log2 - fx::frac(f);
+  const Node X = n.node(x);
+  int idx0;
+  if (sh >= 0) {
+    idx0 = n.Slice(x, -sh, BitsFor(SatShl(X.lo, sh), SatShl(X.hi, sh)), X.lo < 0);
+  } else {  // truncation toward zero of x / 2^-sh
+    const i128 lo = FloorShr(X.lo, -sh), hi = FloorShr(X.hi, -sh);
+    const int fl = n.Slice(x, -sh, BitsFor(lo, hi), lo < 0);
+    const int inc = RoundIncrement(n, x, -sh, fx::Quant::TRN_ZERO);
+    idx0 = n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
+  }
+  const int idx = n.Add(idx0, n.Const(off), 0, false, 0);
+  const int c = n.Mux(n.LessConst(idx, 0), n.Const(0), n.Mux(n.GreaterConst(idx, N - 1), n.Const(N - 1), idx));
+  return n.Slice(c, 0, index_bits, false);
 }
 
 int InputWord(Netlist& n, const LayerIO& io, int64_t i) {

@@ -171,7 +171,7 @@ class Cse {
 
 }  // namespace
 
-CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const LayerPlan& plan) {
+CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const Choices& c) {
   CmvmResult r;
   std::vector<std::vector<DTerm>> digits(static_cast<size_t>(p.n_out));
   std::vector<std::vector<Term>> other(static_cast<size_t>(p.n_out));  // DSP and 1-bit mux terms
@@ -185,7 +185,7 @@ CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const LayerPlan& plan) 
       const std::vector<Digit> ds = Csd(k);
       if (X.w == 1 && ds.size() > 1) {  // a bit selects the constant
         other[static_cast<size_t>(j)].push_back({n.Mux(x, n.Const(X.s ? -k : k), n.Const(0)), p.shift, false});
-      } else if (ds.size() > 1 && UseDsp(plan, X.w, k)) {
+      } else if (ds.size() > 1 && UseDsp(c, X.w, k)) {
         other[static_cast<size_t>(j)].push_back({n.Mul(x, n.Const(k)), p.shift, false});
         ++dsp;
       } else {
@@ -198,9 +198,9 @@ CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const LayerPlan& plan) 
   std::vector<Shared> shared;
   const bool cse = pairs <= kMaxPairs && p.n_in < (1 << 23);
   if (cse) {
-    Cse c(digits, static_cast<int>(p.n_in));
-    c.Run();
-    shared = c.shared();
+    Cse cse_pass(digits, static_cast<int>(p.n_in));
+    cse_pass.Run();
+    shared = cse_pass.shared();
   }
   // sources: inputs, then shared sums (exact)
   std::vector<int> src(p.x.begin(), p.x.end());

@@ -31,6 +31,6 @@ struct CmvmResult {
 /// two-term subexpressions x_a·s_a·2^e_a + x_b·s_b·2^e_b found by a greedy
 /// count of the most frequent pair (the outputs' adder trees then use the
 /// shared sums), bounded in work so that large layers stay fast.
-CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const LayerPlan& plan);
+CmvmResult ConstMatVec(Netlist& n, const CmvmProblem& p, const Choices& c);
 
 }  // namespace hlsforge::backends::rtl

@@ -2,6 +2,9 @@
 //   acc_j = (accum_t) bias_j;  acc_j += (accum_t)(x_i * w_ij) for i ascending;
 //   res_j = (res_t) acc_j
 // (1-bit data and weights: the XNOR product, then (ap_int<n>)(acc - n_in/2)*2).
+// The product kind (multiplier, XNOR, binary weight or data, ternary) and
+// which zero weights are free come from the layer's hardware plan
+// (lower_hardware); the RTL re-derives neither.
 // Three constructions, chosen from the accumulator's modes:
 //  A  accum wraps and holds every product without rounding: the sum is
 //     modular, so any association is exact. The layer is one constant matrix
@@ -36,29 +39,33 @@ int NeededAccBits(Format acc, Format res) {
 
 }  // namespace
 
-StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& plan) {
+StatusOr<LayerRtl> BuildDense(const LayerIO& io, const Choices& c) {
   using emu::detail::Fmt;
   const ir::Layer& l = *io.layer;
-  const ir::Param* w = l.param("weight");
-  if (!w || static_cast<int64_t>(w->size()) != io.n_in * io.n_out)
+  const ir::LayerPlan& plan = *c.plan;
+  const ir::Param* w = l.param(ir::Slot::Weight);
+  if (!w || static_cast<int64_t>(w->size()) != io.n_in * io.n_out || !plan.has_products)
     return Status::Fail(io.where() + ": param 'weight' missing or not of n_in*n_out values");
-  auto wt = emu::detail::FieldType(io, "weight", "weight");
+  auto wt = emu::detail::NeedType(io, ir::Slot::Weight);
   if (!wt.ok()) return wt.status();
-  auto at = emu::detail::NeedConfigType(io, "accum");
+  auto at = emu::detail::NeedType(io, ir::Slot::Accum);
   if (!at.ok()) return at.status();
-  const ir::Param* b = l.param("bias");
+  const ir::Param* b = l.param(ir::Slot::Bias);
   std::optional<FixedType> bt;
   if (b) {
     if (static_cast<int64_t>(b->size()) != io.n_out)
       return Status::Fail(io.where() + ": param 'bias' has " + std::to_string(b->size()) + " values, expected " +
                           std::to_string(io.n_out));
-    auto r = emu::detail::FieldType(io, "bias", "bias");
+    auto r = emu::detail::NeedType(io, ir::Slot::Bias);
     if (!r.ok()) return r.status();
     bt = *r;
   }
   const Format in_f = Fmt(io.in_type), w_f = Fmt(*wt), acc_f = Fmt(*at), res_f = Fmt(io.out_type);
-  const bool data_bit = in_f.w == 1 && !in_f.s, w_bit = w_f.w == 1 && !w_f.s;
-  const bool both_binary = data_bit && w_bit, data_bipolar = data_bit && !w_bit;
+  // The plan's product kind (one decision for the emulator, HLS and RTL).
+  const ir::ProductKind kind = plan.product;
+  const bool both_binary = kind == ir::ProductKind::Xnor, data_bipolar = kind == ir::ProductKind::DataBinary;
+  const bool w_bit = both_binary || kind == ir::ProductKind::WeightBinary;
+  const bool zero_free = ir::ZeroWeightIsFree(kind);
   const Format bip{2, 2, true};
   const Format in_eff = data_bipolar ? bip : in_f;
   const Format w_eff = w_bit ? bip : w_f;
@@ -66,16 +73,20 @@ StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& plan) {
   const Format prod_f = both_binary ? Format{1, 1, false} : fx::mul_format(in_eff, w_eff);
   const int64_t n_in = io.n_in, n_out = io.n_out;
   std::vector<int64_t> wq(static_cast<size_t>(n_in * n_out));
+  int64_t zeros = 0;
   for (int64_t q = 0; q < n_in * n_out; ++q) {
-    int64_t word = emu::detail::ParamWord(w->values[static_cast<size_t>(q)], *wt);
+    int64_t word = ir::ParamWord(w->values[static_cast<size_t>(q)], *wt);
     if (w_bit && !both_binary) word = word ? 1 : -1;
     wq[static_cast<size_t>(q)] = word;
+    zeros += zero_free && word == 0;
   }
+  if (zeros != plan.n_zeros)
+    return Status::Fail("internal: " + io.where() + ": " + std::to_string(zeros) +
+                        " zero weight words, the hardware plan counts " + std::to_string(plan.n_zeros));
   std::vector<i128> bias(static_cast<size_t>(n_out), 0);
   if (b)
     for (int64_t j = 0; j < n_out; ++j)
-      bias[static_cast<size_t>(j)] = fx::cast(emu::detail::ParamWord(b->values[static_cast<size_t>(j)], *bt), Fmt(*bt),
-                                              acc_f);
+      bias[static_cast<size_t>(j)] = fx::cast(ir::ParamWord(b->values[static_cast<size_t>(j)], *bt), Fmt(*bt), acc_f);
   const int fa = fx::frac(acc_f);
   const int shift = fa - fx::frac(prod_f);
 
@@ -110,19 +121,19 @@ StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& plan) {
       for (int64_t j = 0; j < n_out; ++j) {
         const int64_t word = wq[static_cast<size_t>(i * n_out + j)];
         i128& k = pb.k[static_cast<size_t>(i * n_out + j)];
-        i128& c = pb.c[static_cast<size_t>(j)];
+        i128& cj = pb.c[static_cast<size_t>(j)];
         if (both_binary) {  // xnor(x, w) = w ? x : 1 - x
           k = word ? 1 : -1;
-          if (!word) c = SatAdd(c, SatShl(1, shift));
+          if (!word) cj = SatAdd(cj, SatShl(1, shift));
         } else if (data_bipolar) {  // a = 2x - 1
           k = 2 * static_cast<i128>(word);
-          c = SatSub(c, SatShl(word, shift));
+          cj = SatSub(cj, SatShl(word, shift));
         } else {
           k = word;
         }
       }
     for (int64_t i = 0; i < n_in; ++i) pb.x.push_back(input(i));
-    CmvmResult cr = ConstMatVec(n, pb, plan);
+    CmvmResult cr = ConstMatVec(n, pb, c);
     for (int64_t j = 0; j < n_out; ++j) {
       const int s = cr.outs[static_cast<size_t>(j)];
       acc[static_cast<size_t>(j)] = cap == acc_f.w ? n.Slice(s, 0, acc_f.w, acc_f.s) : s;
@@ -139,14 +150,14 @@ StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& plan) {
       std::vector<int> ms;
       for (int64_t i = 0; i < n_in; ++i) {
         const int64_t word = wq[static_cast<size_t>(i * n_out + j)];
-        if (word == 0 && !both_binary) continue;
+        if (word == 0 && zero_free) continue;  // a free zero weight: no hardware
         int m;
         if (in_f.w == 1) {
           const i128 m1 = product_word(1, word), m0 = product_word(0, word);
           if (m1 == 0 && m0 == 0) continue;
           m = n.Mux(input(i), n.Const(m1), n.Const(m0));
         } else {
-          const int p = ConstProduct(n, input(i), word, plan);
+          const int p = ConstProduct(n, input(i), word, c);
           m = Cast(n, p, fx::frac(prod_f), acc_f);
         }
         ms.push_back(m);
@@ -184,7 +195,8 @@ StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& plan) {
     const int twice = Cast(n, t, -1, Format{nb, nb, true});
     r.outs.push_back(Cast(n, twice, 0, res_f));
   }
-  r.summary = how;
+  r.summary = std::string(ir::ToString(kind)) + " products, " + std::to_string(plan.n_zeros) + " of " +
+              std::to_string(plan.weights) + " weights zero (no hardware); " + how;
   return r;
 }
 

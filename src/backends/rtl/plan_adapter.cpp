@@ -1,21 +1,56 @@
-// The Verilog backend's hardware decisions, read in one place: reuse factor,
-// pipeline stages and the multiplier style of a layer, and whether one
-// constant product becomes a DSP. When the IR carries a lowered hardware
-// plan, these functions read it instead of the layer config.
+// The Verilog backend's hardware decisions, read in one place: the layer's
+// hardware plan (lower_hardware, ir/hw_plan.h) and the two config keys only
+// this backend reads (PipelineStages, Multiplier), and whether one constant
+// product becomes a DSP.
+#include <algorithm>
+
 #include "rtl_layers.h"
 
 namespace hlsforge::backends::rtl {
 
-LayerPlan PlanFor(const ir::Layer& l) {
-  LayerPlan p;
-  p.reuse_factor = l.config.reuse_factor;
-  p.pipeline_stages = l.config.pipeline_stages;
-  p.multiplier = l.config.multiplier;
-  return p;
+StatusOr<Choices> ChoicesFor(const LayerIO& io) {
+  const ir::Layer& l = *io.layer;
+  if (!l.plan)
+    return Status::Fail(io.where() + ": no hardware plan (run the lower_hardware pass, the last of the default "
+                                     "pipeline, before the verilog backend)");
+  const ir::LayerPlan& p = *l.plan;
+  if (p.io_type != ir::IOType::Parallel)
+    return Status::Fail(io.where() + ": planned for io_stream; the verilog backend builds io_parallel designs "
+                                     "(every layer fully parallel, II = 1): set IOType: io_parallel");
+  if (p.reuse_factor != 1)
+    return Status::Fail(io.where() + ": reuse factor " + std::to_string(p.reuse_factor) +
+                        (p.requested_reuse_factor != p.reuse_factor
+                             ? " (requested " + std::to_string(p.requested_reuse_factor) + ")"
+                             : std::string()) +
+                        " not supported by the verilog backend: it builds every layer fully parallel (II = 1); "
+                        "set ReuseFactor: 1");
+  Choices c;
+  c.plan = &p;
+  c.pipeline_stages = l.config.pipeline_stages;
+  c.multiplier = l.config.multiplier;
+  return c;
 }
 
-bool UseDsp(const LayerPlan& p, int data_bits, i128 k) {
-  switch (p.multiplier) {
+StatusOr<ir::TablePlan> PlannedTable(const LayerIO& io, const Choices& c, ir::Slot slot, int64_t entries,
+                                     const std::optional<fx::Format>& index) {
+  const auto& ts = c.plan->tables;
+  auto it = std::find_if(ts.begin(), ts.end(), [&](const ir::TablePlan& t) { return t.slot == slot; });
+  const std::string what = io.where() + ": table '" + ir::SlotKey(slot) + "'";
+  if (it == ts.end()) return Status::Fail("internal: " + what + " is not in the layer's hardware plan");
+  auto same = [](const fx::Format& a, const fx::Format& b) {
+    return a.w == b.w && a.i == b.i && a.s == b.s && a.q == b.q && a.o == b.o;
+  };
+  const bool index_ok = it->index_type.has_value() == index.has_value() &&
+                        (!index || same(emu::detail::Fmt(*it->index_type), *index));
+  if (it->entries != entries || !index_ok || (int64_t{1} << it->index_bits) < entries)
+    return Status::Fail("internal: " + what + ": the hardware plan (" + std::to_string(it->entries) +
+                        " entries, index " + (it->index_type ? it->index_type->ToString() : "scaled input") +
+                        ") differs from the emulator's table (" + std::to_string(entries) + " entries)");
+  return *it;
+}
+
+bool UseDsp(const Choices& c, int data_bits, i128 k) {
+  switch (c.multiplier) {
     case ir::MultiplierStyle::Lut: return false;
     case ir::MultiplierStyle::Dsp: return data_bits > 1 && k != 0 && (k & (k - 1)) != 0 && (-k & (-k - 1)) != 0;
     case ir::MultiplierStyle::Auto: break;
@@ -24,6 +59,6 @@ bool UseDsp(const LayerPlan& p, int data_bits, i128 k) {
   return data_bits >= 10 && Csd(k).size() >= 5;
 }
 
-bool UseDspForVariables(const LayerPlan& p) { return p.multiplier != ir::MultiplierStyle::Lut; }
+bool UseDspForVariables(const Choices& c) { return c.multiplier != ir::MultiplierStyle::Lut; }
 
 }  // namespace hlsforge::backends::rtl

@@ -7,7 +7,7 @@
 
 namespace hlsforge::backends::rtl {
 
-StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const LayerPlan&) {
+StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices&) {
   if (io.n_in != io.n_out)
     return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
                         std::to_string(io.n_out));
@@ -22,7 +22,7 @@ StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const LayerPlan&) {
   }
   const bool bipolar = l.kind == ir::LayerKind::Quantize && l.quant && l.quant->bipolar;
   i128 plus = 1, minus = 0;
-  if (bipolar && !(res_f.w == 1 && !res_f.s)) {
+  if (bipolar && !ir::IsXnorType(io.out_type)) {
     const double sc = l.quant->scale.empty() ? 1.0 : l.quant->scale[0];
     plus = fx::from_double(sc, res_f);
     minus = fx::from_double(-sc, res_f);

@@ -5,6 +5,7 @@
 // reads the per-layer hardware decisions (plan_adapter.cpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,23 +21,36 @@ using emu::detail::LayerIO;
 
 // ---- hardware decisions (plan_adapter.cpp) --------------------------------
 
-/// What the RTL needs to know about a layer's implementation beyond its
-/// arithmetic: the one place these decisions are read from the IR.
-struct LayerPlan {
-  int reuse_factor = 1;        ///< must be 1 (II = 1)
-  int pipeline_stages = -1;    ///< register ranks; -1 = from the timing estimate
+/// A layer's hardware decisions as the Verilog backend reads them: the plan
+/// of the lower_hardware pass (ir/hw_plan.h: applied reuse factor and io
+/// type, product kind, free zero weights, tables), which the backend follows
+/// and never re-derives, plus the two decisions only the RTL makes, read
+/// from the layer's config keys: PipelineStages and Multiplier.
+struct Choices {
+  const ir::LayerPlan* plan = nullptr;  ///< the layer's plan (set by ChoicesFor)
+  int pipeline_stages = -1;             ///< register ranks; -1 = from the timing estimate
   ir::MultiplierStyle multiplier = ir::MultiplierStyle::Auto;
 };
-LayerPlan PlanFor(const ir::Layer& l);
+/// The choices of io.layer. Errors name the layer: no plan (the graph did
+/// not run lower_hardware), a plan for io_stream, an applied reuse factor
+/// other than 1 (this backend builds every layer fully parallel, II = 1).
+StatusOr<Choices> ChoicesFor(const LayerIO& io);
+
+/// The plan's table of slot `slot` (Table, ExpTable, InvTable), checked
+/// against the emulator's resolved table of `entries` words whose index is
+/// the top bits of `index` (nullopt: a scaled input index): the ROM then
+/// holds exactly the planned table. Errors name the layer and the slot.
+StatusOr<ir::TablePlan> PlannedTable(const LayerIO& io, const Choices& c, ir::Slot slot, int64_t entries,
+                                     const std::optional<fx::Format>& index);
 
 /// Whether the constant product x·k (x a word of `data_bits` bits) is built
 /// as `*` (mapped to a DSP by synthesis) instead of CSD shift-and-add.
 /// auto: a DSP when shift-and-add would need at least 4 adders on data of
 /// at least 10 bits (roughly where a DSP48 costs less than its LUTs).
-bool UseDsp(const LayerPlan& p, int data_bits, i128 k);
+bool UseDsp(const Choices& c, int data_bits, i128 k);
 /// Whether a product of two variables uses `*` (DSP) instead of LUT
 /// partial products: every style but lut.
-bool UseDspForVariables(const LayerPlan& p);
+bool UseDspForVariables(const Choices& c);
 
 // ---- one layer's netlist ---------------------------------------------------
 
@@ -51,13 +65,13 @@ struct LayerRtl {
 int InputWord(Netlist& n, const LayerIO& io, int64_t i);
 
 /// Generators: each checks what it supports and fails naming the layer.
-StatusOr<LayerRtl> BuildDense(const LayerIO& io, const LayerPlan& p);
-StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const LayerPlan& p);
-StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const LayerPlan& p);
-StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const LayerPlan& p);
-StatusOr<LayerRtl> BuildThreshold(const LayerIO& io, const LayerPlan& p);
+StatusOr<LayerRtl> BuildDense(const LayerIO& io, const Choices& c);
+StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const Choices& c);
+StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c);
+StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const Choices& c);
+StatusOr<LayerRtl> BuildThreshold(const LayerIO& io, const Choices& c);
 /// Quantize and Reshape (casts, the channels-first flatten permutation).
-StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const LayerPlan& p);
+StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices& c);
 /// Any element-wise layer with a narrow input (at most kMaxRomInputBits
 /// bits): a ROM of the emulator's own output for every input word.
 constexpr int kMaxRomInputBits = 14;
@@ -77,8 +91,12 @@ int Cast(Netlist& n, int x, int src_frac, fx::Format to);
 bool QuantReadsSign(fx::Quant q);
 /// Exact product x·k of an exact node and a constant: CSD shift-and-add or
 /// `*` (UseDsp).
-int ConstProduct(Netlist& n, int x, i128 k, const LayerPlan& p);
+int ConstProduct(Netlist& n, int x, i128 k, const Choices& c);
+/// The address of a scaled-index table (hls4ml's `x * N / div`): clamp(
+/// trunc0(x * N / 2^div_log2) + off, 0, N - 1), N = 2^index_bits, for x an
+/// exact word of format f; the emulator computes it with ScaledIndex.
+int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off);
 /// Product of two exact nodes: `*` or LUT partial products (UseDspForVariables).
-int VarProduct(Netlist& n, int a, int b, const LayerPlan& p);
+int VarProduct(Netlist& n, int a, int b, const Choices& c);
 
 }  // namespace hlsforge::backends::rtl

@@ -92,10 +92,17 @@ nlohmann::json DesignJson(const RtlDesign& d, const RtlOptions& opt) {
                   {"bits", static_cast<int64_t>(d.out_elems) * d.out_width}, {"valid", "out_valid"}}},
       {"layout", "element i of a tensor of W-bit words at bits [i*W, (i+1)*W)"}};
   json layers = json::array();
-  for (const RtlLayerInfo& l : d.layers)
-    layers.push_back({{"layer", l.layer}, {"module", l.module}, {"kind", l.kind}, {"stages", l.stages},
-                      {"delay_ns", l.delay_ns}, {"summary", l.summary}, {"adders", l.adders},
-                      {"adder_bits", l.adder_bits}, {"multipliers", l.multipliers}, {"rom_reads", l.rom_reads}});
+  for (const RtlLayerInfo& l : d.layers) {
+    json e = {{"layer", l.layer}, {"module", l.module}, {"kind", l.kind}, {"stages", l.stages},
+              {"delay_ns", l.delay_ns}, {"summary", l.summary}, {"adders", l.adders},
+              {"adder_bits", l.adder_bits}, {"multipliers", l.multipliers}, {"rom_reads", l.rom_reads}};
+    if (!l.product.empty()) {
+      e["product"] = l.product;
+      e["weights"] = l.weights;
+      e["zero_weights"] = l.zero_weights;
+    }
+    layers.push_back(std::move(e));
+  }
   j["layers"] = layers;
   j["files"] = d.files;
   return j;
@@ -181,6 +188,9 @@ StatusOr<RtlDesign> ReadRtlDesign(const std::string& dir) {
         li.stages = need(l, "stages").get<int>();
         li.delay_ns = l.value("delay_ns", 0.0);
         li.summary = l.value("summary", std::string());
+        li.product = l.value("product", std::string());
+        li.weights = l.value("weights", int64_t{0});
+        li.zero_weights = l.value("zero_weights", int64_t{0});
         d.layers.push_back(li);
       }
       for (const auto& fname : need(j, "files")) d.files.push_back(fname.get<std::string>());

@@ -17,7 +17,7 @@ namespace hlsforge::backends::rtl {
 /// One generated layer: types and shapes resolved as the emulator does.
 struct Step {
   LayerIO io;
-  LayerPlan plan;
+  Choices choices;  /// the plan and the RTL-only config keys
   std::string in_tensor, out_tensor;
 };
 

@@ -48,13 +48,10 @@ StatusOr<std::vector<Step>> ResolveSteps(const ir::Graph& g) {
   };
   const ir::Tensor* in_t = tensor_of(g.inputs[0]);
   if (!in_t) return Status::Fail(gname + ": graph input '" + g.inputs[0] + "' has no tensor");
-  std::optional<FixedType> input_type = in_t->type;
+  const std::optional<FixedType> input_type = in_t->type;
   if (!input_type)
-    for (const ir::Layer& l : g.layers)
-      if (l.kind == ir::LayerKind::Input)
-        if (auto c = emu::detail::ConfigType(l, "result")) input_type = c;
-  if (!input_type)
-    return Status::Fail(gname + ": graph input '" + g.inputs[0] + "': precision 'result' unresolved");
+    return Status::Fail(gname + ": graph input '" + g.inputs[0] +
+                        "': precision 'result' unresolved (run the default pass pipeline)");
   std::map<std::string, FixedType> types{{g.inputs[0], *input_type}};
   std::vector<Step> steps;
   for (const ir::Layer& l : g.layers) {
@@ -76,11 +73,6 @@ StatusOr<std::vector<Step>> ResolveSteps(const ir::Graph& g) {
                                            "thresholds, quantizers, reshapes)");
     }
     if (l.inputs.size() != 1) return Status::Fail(s.io.where() + ": needs exactly one input");
-    const LayerPlan p = PlanFor(l);
-    if (p.reuse_factor != 1)
-      return Status::Fail(s.io.where() + ": reuse factor " + std::to_string(p.reuse_factor) +
-                          " not supported by the verilog backend: it builds every layer fully parallel "
-                          "(II = 1); set ReuseFactor: 1");
     auto ti = types.find(l.inputs[0]);
     if (ti == types.end())
       return Status::Fail(s.io.where() + ": input tensor '" + l.inputs[0] + "' is not produced before it");
@@ -94,7 +86,9 @@ StatusOr<std::vector<Step>> ResolveSteps(const ir::Graph& g) {
     s.io.out_shape = ot->shape;
     s.io.n_in = it->size();
     s.io.n_out = ot->size();
-    s.plan = p;
+    auto c = ChoicesFor(s.io);
+    if (!c.ok()) return c.status();
+    s.choices = *c;
     s.in_tensor = l.inputs[0];
     s.out_tensor = l.output;
     types[l.output] = *ot->type;
@@ -107,12 +101,12 @@ StatusOr<std::vector<Step>> ResolveSteps(const ir::Graph& g) {
 
 StatusOr<LayerRtl> BuildLayer(const Step& s) {
   switch (s.io.layer->kind) {
-    case ir::LayerKind::Dense: return BuildDense(s.io, s.plan);
-    case ir::LayerKind::Activation: return BuildActivation(s.io, s.plan);
-    case ir::LayerKind::Softmax: return BuildSoftmax(s.io, s.plan);
-    case ir::LayerKind::ScaleShift: return BuildScaleShift(s.io, s.plan);
-    case ir::LayerKind::Threshold: return BuildThreshold(s.io, s.plan);
-    default: return BuildQuantize(s.io, s.plan);
+    case ir::LayerKind::Dense: return BuildDense(s.io, s.choices);
+    case ir::LayerKind::Activation: return BuildActivation(s.io, s.choices);
+    case ir::LayerKind::Softmax: return BuildSoftmax(s.io, s.choices);
+    case ir::LayerKind::ScaleShift: return BuildScaleShift(s.io, s.choices);
+    case ir::LayerKind::Threshold: return BuildThreshold(s.io, s.choices);
+    default: return BuildQuantize(s.io, s.choices);
   }
 }
 
@@ -160,7 +154,7 @@ StatusOr<RtlDesign> WriteRtlProject(const ir::Graph& g, const RtlOptions& opt, c
         const rtl::LayerRtl& lr = *built;
         const float T = lr.net.CriticalPath(lr.outs);
         const float t_start = t_in;
-        int stages = s.plan.pipeline_stages;
+        int stages = s.choices.pipeline_stages;
         if (stages < 0) {
           // auto: no rank while the delay since the last rank fits the period
           // (it carries into the next layer), else enough equal ranks to meet
@@ -196,6 +190,11 @@ StatusOr<RtlDesign> WriteRtlProject(const ir::Graph& g, const RtlOptions& opt, c
         info.adder_bits = c.adder_bits;
         info.multipliers = c.muls;
         info.rom_reads = c.rom_reads;
+        if (const ir::LayerPlan& plan = *s.choices.plan; plan.has_products) {
+          info.product = ir::ToString(plan.product);
+          info.weights = plan.weights;
+          info.zero_weights = plan.n_zeros;
+        }
         d.layers.push_back(info);
         top.AddLayer(s, mod, stages);
       }

@@ -8,7 +8,7 @@
 
 namespace hlsforge::backends::rtl {
 
-StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const LayerPlan& plan) {
+StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const Choices& c) {
   auto sp = emu::detail::ResolveScaleShift(io);
   if (!sp.ok()) return sp.status();
   const emu::detail::ScaleShiftSpec& s = *sp;
@@ -17,7 +17,7 @@ StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const LayerPlan& plan) {
   for (int64_t i = 0; i < s.n; ++i) {
     const size_t ch = static_cast<size_t>(i % s.c);
     const int x = InputWord(n, io, i);
-    const int p = ConstProduct(n, x, fx::widen(s.scale[ch], s.s_f.s), plan);
+    const int p = ConstProduct(n, x, fx::widen(s.scale[ch], s.s_f.s), c);
     const int sum = SumTree(n, {Term{p, s.p_shift, false}}, SatShl(fx::widen(s.bias[ch], s.b_f.s), s.b_shift), 0);
     r.outs.push_back(Cast(n, sum, s.sum_frac, s.res_f));
   }

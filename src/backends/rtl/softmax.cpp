@@ -45,28 +45,6 @@ int AddressedTable(Netlist& n, const std::vector<int64_t>& words, int bits, cons
   return n.AddTable(std::move(t));
 }
 
-// trunc0(x * N / div) + off, clamped to [0, N-1], for N and div powers of two
-// (x a word of format f): a ROM address.
-int ScaledAddress(Netlist& n, int x, Format f, int64_t N, int64_t div, int64_t off, int bits) {
-  int lg_n = 0, lg_d = 0;
-  while ((int64_t{1} << lg_n) < N) ++lg_n;
-  while ((int64_t{1} << lg_d) < div) ++lg_d;
-  const int sh = lg_n - lg_d - fx::frac(f);
-  const Node X = n.node(x);
-  int idx0;
-  if (sh >= 0) {
-    idx0 = n.Slice(x, -sh, BitsFor(SatShl(X.lo, sh), SatShl(X.hi, sh)), X.lo < 0);
-  } else {
-    const i128 lo = FloorShr(X.lo, -sh), hi = FloorShr(X.hi, -sh);
-    const int fl = n.Slice(x, -sh, BitsFor(lo, hi), lo < 0);
-    const int inc = RoundIncrement(n, x, -sh, fx::Quant::TRN_ZERO);
-    idx0 = n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
-  }
-  const int idx = n.Add(idx0, n.Const(off), 0, false, 0);
-  const int c = n.Mux(n.LessConst(idx, 0), n.Const(0), n.Mux(n.GreaterConst(idx, N - 1), n.Const(N - 1), idx));
-  return n.Slice(c, 0, bits, false);
-}
-
 // Maximum and the index of its first occurrence over x[from, from+count):
 // a tree whose left halves hold the smaller indices (ties keep the left).
 std::pair<int, int> MaxTree(Netlist& n, const std::vector<int>& x, size_t from, size_t count) {
@@ -80,7 +58,7 @@ std::pair<int, int> MaxTree(Netlist& n, const std::vector<int>& x, size_t from, 
 
 }  // namespace
 
-StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const LayerPlan& plan) {
+StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
   auto sp = emu::detail::ResolveSoftmax(io);
   if (!sp.ok()) return sp.status();
   const emu::detail::SoftmaxSpec& s = *sp;
@@ -91,18 +69,32 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const LayerPlan& plan) {
   if (s.impl == ir::SoftmaxImpl::Legacy && !pow2(N))
     return Status::Fail(io.where() + ": not supported by the verilog backend: legacy softmax with table_size " +
                         std::to_string(N) + " (a power of two is needed)");
-  int exp_t = -1, inv_t = -1, bits = 1;
-  while ((int64_t{1} << bits) < N) ++bits;
+  // ROM sizes and address widths: the plan's tables (the emulator's words)
+  int exp_t = -1, inv_t = -1, exp_bits = 1, inv_bits = 1;
   switch (s.impl) {
     case ir::SoftmaxImpl::Stable:
-    case ir::SoftmaxImpl::Latency:
-      exp_t = AddressedTable(n, s.exp_acc, s.exp_bits, "exp table (accumulator words)");
-      inv_t = AddressedTable(n, s.inv_table, s.inv_bits, "inverse table (inv_table_t words)");
+    case ir::SoftmaxImpl::Latency: {
+      const Format exp_index = s.impl == ir::SoftmaxImpl::Stable ? s.norm_f : s.in_f;
+      auto et = PlannedTable(io, c, ir::Slot::ExpTable, N, exp_index);
+      if (!et.ok()) return et.status();
+      auto it = PlannedTable(io, c, ir::Slot::InvTable, N, s.inv_inp_f);
+      if (!it.ok()) return it.status();
+      exp_bits = et->index_bits;
+      inv_bits = it->index_bits;
+      if (exp_bits != s.exp_bits || inv_bits != s.inv_bits)
+        return Status::Fail("internal: " + io.where() + ": softmax table address widths differ from the plan's");
+      exp_t = AddressedTable(n, s.exp_acc, exp_bits, "exp table (accumulator words)");
+      inv_t = AddressedTable(n, s.inv_table, inv_bits, "inverse table (inv_table_t words)");
       break;
-    case ir::SoftmaxImpl::Legacy:
-      exp_t = AddressedTable(n, s.exp_legacy, bits, "exp table over [-8, 8) (table_t words)");
-      inv_t = AddressedTable(n, s.inv_legacy_res, bits, "inverse table over [0, 64) (result words)");
+    }
+    case ir::SoftmaxImpl::Legacy: {
+      auto tt = PlannedTable(io, c, ir::Slot::Table, N, std::nullopt);
+      if (!tt.ok()) return tt.status();
+      exp_bits = inv_bits = std::max(1, tt->index_bits);
+      exp_t = AddressedTable(n, s.exp_legacy, exp_bits, "exp table over [-8, 8) (table_t words)");
+      inv_t = AddressedTable(n, s.inv_legacy_res, inv_bits, "inverse table over [0, 64) (result words)");
       break;
+    }
     case ir::SoftmaxImpl::Argmax:
       break;
   }
@@ -127,16 +119,16 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const LayerPlan& plan) {
           int addr;
           if (s.impl == ir::SoftmaxImpl::Stable) {
             const int d = Cast(n, n.Add(mx, x[i], 0, true, 0), fx::frac(df), s.norm_f);
-            addr = TopBits(n, d, s.norm_f, s.exp_bits);
+            addr = TopBits(n, d, s.norm_f, exp_bits);
           } else {
-            addr = TopBits(n, x[i], s.in_f, s.exp_bits);
+            addr = TopBits(n, x[i], s.in_f, exp_bits);
           }
           e.push_back(n.Rom(addr, exp_t));
         }
         const int sum = Cast(n, ReduceAdd(n, e, 0, m, s.acc_f), fx::frac(s.acc_f), s.inv_inp_f);
-        const int inv = n.Rom(TopBits(n, sum, s.inv_inp_f, s.inv_bits), inv_t);
+        const int inv = n.Rom(TopBits(n, sum, s.inv_inp_f, inv_bits), inv_t);
         for (size_t i = 0; i < m; ++i)
-          r.outs.push_back(Cast(n, VarProduct(n, e[i], inv, plan), fx::frac(s.acc_f) + fx::frac(s.inv_f), s.res_f));
+          r.outs.push_back(Cast(n, VarProduct(n, e[i], inv, c), fx::frac(s.acc_f) + fx::frac(s.inv_f), s.res_f));
         break;
       }
       case ir::SoftmaxImpl::Legacy: {
@@ -149,11 +141,11 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const LayerPlan& plan) {
               v = n.Const(s.one_table);
             } else {
               const int d = n.Add(x[j], x[i], 0, true, 0);  // exact: the sub format holds it
-              v = n.Rom(ScaledAddress(n, d, df, N, 16, 8 * N / 16, bits), exp_t);
+              v = n.Rom(ScaledAddress(n, d, df, exp_bits, 4, 8 * N / 16), exp_t);  // x * N / 16
             }
             acc = Cast(n, n.Add(acc, v, 0, false, 0), tfr, s.table_f);
           }
-          r.outs.push_back(n.Rom(ScaledAddress(n, acc, s.table_f, N, 64, 0, bits), inv_t));
+          r.outs.push_back(n.Rom(ScaledAddress(n, acc, s.table_f, inv_bits, 6, 0), inv_t));  // x * N / 64
         }
         break;
       }

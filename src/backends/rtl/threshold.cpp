@@ -10,7 +10,7 @@
 
 namespace hlsforge::backends::rtl {
 
-StatusOr<LayerRtl> BuildThreshold(const LayerIO& io, const LayerPlan&) {
+StatusOr<LayerRtl> BuildThreshold(const LayerIO& io, const Choices&) {
   auto sp = emu::detail::ResolveThreshold(io);
   if (!sp.ok()) return sp.status();
   const emu::detail::ThresholdSpec& s = *sp;

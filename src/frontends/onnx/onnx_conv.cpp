@@ -1,12 +1,16 @@
-// ONNX Conv / pooling / Pad / Resize -> IR attributes. Semantics: ONNX
-// operator specs (Conv-11, MaxPool-12, AveragePool-11, Pad-13, Resize-13,
-// Upsample-9); SAME_UPPER puts the odd pad cell at the end, like Keras 'same'.
+// ONNX Conv / pooling / Pad / Resize -> IR attributes, and the handlers of
+// these ops and of merges of two activations (Concat, Add/Sub/Mul/Max/Min).
+// Semantics: ONNX operator specs (Conv-11, MaxPool-12, AveragePool-11,
+// Pad-13, Resize-13, Upsample-9, Concat-13); SAME_UPPER puts the odd pad cell
+// at the end, like Keras 'same' (WindowGeometry::PadSame).
 #include "onnx_conv.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "onnx_const.h"
+#include "onnx_ops.h"
+#include "../window_geometry.h"
 
 namespace hlsforge::frontends::onnx_detail {
 namespace {
@@ -65,49 +69,30 @@ std::vector<int64_t> MakeShape(const std::vector<int64_t>& dims, int64_t c, bool
   return r;
 }
 
-/// Explicit pads [begin..., end...] from pads/auto_pad.
-std::vector<int64_t> Pads(const onnx::NodeProto& n, const std::string& where, const Spatial& sp,
-                          const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides) {
-  const std::string ap = Str(n, "auto_pad", "NOTSET");
+/// The window of a Conv / MaxPool / AveragePool node over `sp`: kernel as
+/// given, strides, dilations (only 1) and pads from 'pads' / auto_pad.
+WindowGeometry OnnxWindow(const onnx::NodeProto& n, const std::string& where, const Spatial& sp,
+                          const std::vector<int64_t>& kernel) {
   const size_t r = sp.dims.size();
-  std::vector<int64_t> pads(2 * r, 0);
+  WindowGeometry g = WindowGeometry::Unit(kernel);
+  if (auto d = Ints(n, "dilations"); !d.empty()) g.dilation = d;
+  g.RequireUnitDilation(where, "dilation");
+  if (auto st = Ints(n, "strides"); !st.empty()) g.stride = st;
+  if (g.stride.size() != r) Fail(where, "attribute 'strides' has " + std::to_string(g.stride.size()) + " values");
+  const std::string ap = Str(n, "auto_pad", "NOTSET");
   if (ap == "NOTSET") {
     std::vector<int64_t> p = Ints(n, "pads");
     if (!p.empty()) {
       if (p.size() != 2 * r) Fail(where, "attribute 'pads' has " + std::to_string(p.size()) + " values, expected " + std::to_string(2 * r));
-      pads = p;
+      g.pad_begin.assign(p.begin(), p.begin() + r);
+      g.pad_end.assign(p.begin() + r, p.end());
     }
-  } else if (ap == "VALID") {
   } else if (ap == "SAME_UPPER") {
-    for (size_t k = 0; k < r; ++k) {
-      const int64_t out = (sp.dims[k] + strides[k] - 1) / strides[k];
-      const int64_t total = std::max<int64_t>(0, (out - 1) * strides[k] + kernel[k] - sp.dims[k]);
-      pads[k] = total / 2;
-      pads[k + r] = total - total / 2;
-    }
-  } else {
+    g.PadSame(sp.dims);
+  } else if (ap != "VALID") {
     Fail(where, "auto_pad '" + ap + "' is not supported (NOTSET, VALID, SAME_UPPER)");
   }
-  for (int64_t p : pads)
-    if (p < 0) Fail(where, "negative pads are not supported");
-  return pads;
-}
-
-std::vector<int64_t> OutDims(const std::string& where, const char* what, const Spatial& sp,
-                             const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
-                             const std::vector<int64_t>& pads) {
-  const size_t r = sp.dims.size();
-  std::vector<int64_t> out(r);
-  for (size_t k = 0; k < r; ++k) {
-    if (strides[k] < 1) Fail(where, "stride " + std::to_string(strides[k]) + " < 1");
-    const int64_t padded = sp.dims[k] + pads[k] + pads[k + r];
-    if (kernel[k] < 1 || kernel[k] > padded)
-      Fail(where, std::string(what) + " of size " + std::to_string(kernel[k]) + " on axis " + std::to_string(k) +
-                      " is larger than its input " + std::to_string(sp.dims[k]) +
-                      (padded != sp.dims[k] ? " (padded " + std::to_string(padded) + ")" : ""));
-    out[k] = (padded - kernel[k]) / strides[k] + 1;
-  }
-  return out;
+  return g;
 }
 
 }  // namespace
@@ -124,11 +109,7 @@ ConvResult ConvertConv(const onnx::NodeProto& n, const std::string& where, const
                                    : std::vector<int64_t>(w_shape.begin() + 2, w_shape.end());
   if (auto ks = Ints(n, "kernel_shape"); !ks.empty() && ks != kernel)
     Fail(where, "kernel_shape " + ShapeStr(ks) + " differs from the weight's " + ShapeStr(kernel));
-  for (int64_t d : Ints(n, "dilations"))
-    if (d != 1) Fail(where, "dilation " + std::to_string(d) + " is not supported (only 1)");
-  std::vector<int64_t> strides = Ints(n, "strides");
-  if (strides.empty()) strides.assign(r, 1);
-  if (strides.size() != r) Fail(where, "attribute 'strides' has " + std::to_string(strides.size()) + " values");
+  const WindowGeometry win = OnnxWindow(n, where, sp, kernel);
   const int64_t group = Int(n, "group", 1);
   bool depthwise = false;
   int64_t dm = 1;
@@ -143,24 +124,12 @@ ConvResult ConvertConv(const onnx::NodeProto& n, const std::string& where, const
   } else if (cig != sp.c) {
     Fail(where, "weight expects " + std::to_string(cig) + " input channels, the input has " + std::to_string(sp.c));
   }
-  const std::vector<int64_t> pads = Pads(n, where, sp, kernel, strides);
-  const std::vector<int64_t> od = OutDims(where, "kernel", sp, kernel, strides, pads);
+  const std::vector<int64_t> od = win.OutputDims(sp.dims, where, "kernel");
 
   ConvResult res;
-  ir::ConvAttrs& a = res.attrs;
-  a.rank = static_cast<int>(r);
-  a.kernel_w = kernel.back();
-  a.stride_w = strides.back();
-  a.pad_left = pads[r - 1];
-  a.pad_right = pads[2 * r - 1];
-  if (r == 2) {
-    a.kernel_h = kernel[0];
-    a.stride_h = strides[0];
-    a.pad_top = pads[0];
-    a.pad_bottom = pads[2];
-  }
-  a.depthwise = depthwise;
-  a.depth_multiplier = dm;
+  res.attrs = win.ToConv();
+  res.attrs.depthwise = depthwise;
+  res.attrs.depth_multiplier = dm;
   // IR weight: [(kh,) kw, c_in, c_out]; depthwise [(kh,) kw, c_in, dm] with c_out = c*dm + m.
   const int64_t kh = r == 2 ? kernel[0] : 1, kw = kernel.back();
   const int64_t last = depthwise ? dm : co;
@@ -197,26 +166,14 @@ PoolResult ConvertPool(const onnx::NodeProto& n, const std::string& where, const
   }
   std::vector<int64_t> kernel = Ints(n, "kernel_shape");
   if (kernel.size() != r) Fail(where, "attribute 'kernel_shape' must have " + std::to_string(r) + " values");
-  for (int64_t d : Ints(n, "dilations"))
-    if (d != 1) Fail(where, "dilation " + std::to_string(d) + " is not supported (only 1)");
+  const WindowGeometry win = OnnxWindow(n, where, sp, kernel);
   if (Int(n, "ceil_mode", 0) != 0) Fail(where, "ceil_mode = 1 is not supported");
   if (Int(n, "storage_order", 0) != 0) Fail(where, "storage_order = 1 is not supported");
   if (n.output_size() > 1 && !n.output(1).empty()) Fail(where, "the Indices output is not supported");
-  std::vector<int64_t> strides = Ints(n, "strides");
-  if (strides.empty()) strides.assign(r, 1);
-  if (strides.size() != r) Fail(where, "attribute 'strides' has " + std::to_string(strides.size()) + " values");
-  const std::vector<int64_t> pads = Pads(n, where, sp, kernel, strides);
-  const std::vector<int64_t> od = OutDims(where, "pool window", sp, kernel, strides, pads);
-  a.pool_w = kernel.back();
-  a.stride_w = strides.back();
-  a.pad_left = pads[r - 1];
-  a.pad_right = pads[2 * r - 1];
-  if (r == 2) {
-    a.pool_h = kernel[0];
-    a.stride_h = strides[0];
-    a.pad_top = pads[0];
-    a.pad_bottom = pads[2];
-  }
+  const std::vector<int64_t> od = win.OutputDims(sp.dims, where, "pool window");
+  const ir::PoolOp op_kind = a.op;
+  a = win.ToPool();
+  a.op = op_kind;
   a.count_pad = Int(n, "count_include_pad", 0) != 0;
   res.out_shape = MakeShape(od, sp.c, cl);
   return res;
@@ -313,6 +270,102 @@ int IrAxis(int64_t axis, size_t rank, bool cl, const std::string& where) {
   if (cl || rank <= 2) return static_cast<int>(a - 1);
   // channels-first: channel axis 1 -> last IR axis; spatial k -> k - 2
   return a == 1 ? static_cast<int>(r - 2) : static_cast<int>(a - 2);
+}
+
+// ---------------------------------------------------------------- node handlers
+
+void ConvNode(Converter& cv, int i) {
+  const Act in = cv.A(i, 0);
+  const Const& w = cv.C(i, 1, "W");
+  auto r = ConvertConv(cv.node(i), cv.NodeLabel(i), in.shape, in.cl, w.shape, w.v);
+  const int idx = cv.NodeLayer(i, ir::LayerKind::Conv, in, r.out_shape);
+  cv.FixSpatial(idx, r.out_shape, in.cl);
+  ir::Layer& l = cv.graph().layers[idx];
+  const std::vector<std::string>& pnames = cv.ParamNames(i);
+  l.conv = r.attrs;
+  l.params["weight"] = Converter::MakeParam(r.weight_shape, r.weight, w.type);
+  if (!pnames.empty() && !pnames[1].empty()) l.alias_param[pnames[1]] = "weight";
+  for (const auto& src : w.sources) l.alias_param[src] = "weight";
+  if (cv.HasInput(i, 2)) {
+    const Const& b = cv.C(i, 2, "B");
+    if (NumElements(b.shape) != r.out_shape[in.cl ? r.out_shape.size() - 1 : 1])
+      cv.Fail(i, "bias has " + std::to_string(NumElements(b.shape)) + " values");
+    l.params["bias"] = Converter::MakeParam({NumElements(b.shape)}, b.v, b.type);
+    if (pnames.size() > 2 && !pnames[2].empty()) l.alias_param[pnames[2]] = "bias";
+    for (const auto& src : b.sources) l.alias_param[src] = "bias";
+  }
+}
+
+void PoolNode(Converter& cv, int i) {
+  const Act in = cv.A(i, 0);
+  auto r = ConvertPool(cv.node(i), cv.NodeLabel(i), in.shape, in.cl);
+  const int idx = cv.NodeLayer(i, ir::LayerKind::Pooling, in, r.out_shape);
+  if (!r.attrs.global) cv.FixSpatial(idx, r.out_shape, in.cl);
+  else cv.graph().tensors[cv.graph().layers[idx].output].shape = {r.out_shape[in.cl ? r.out_shape.size() - 1 : 1]};
+  cv.graph().layers[idx].pool = r.attrs;
+}
+
+void PadNode(Converter& cv, int i) {
+  const Act in = cv.A(i, 0);
+  std::vector<double> pads;
+  double value = 0;
+  if (cv.HasInput(i, 1)) pads = cv.C(i, 1, "pads").v;
+  else if (auto p = cv.IntsAttr(i, "pads")) pads.assign(p->begin(), p->end());
+  if (cv.HasInput(i, 2)) value = cv.C(i, 2, "constant_value").v.at(0);
+  else if (cv.FindAttr(i, "value")) value = cv.FloatAttr(i, "value", 0.0);
+  if (cv.HasInput(i, 3)) cv.Fail(i, "the 'axes' input is not supported");
+  auto r = ConvertPad(cv.node(i), cv.NodeLabel(i), in.shape, in.cl, pads, value);
+  const int idx = cv.NodeLayer(i, r.kind, in, r.out_shape);
+  cv.FixSpatial(idx, r.out_shape, in.cl);
+  cv.graph().layers[idx].resize = r.attrs;
+}
+
+void ResizeNode(Converter& cv, int i) {
+  const Act in = cv.A(i, 0);
+  std::vector<double> scales, sizes;
+  if (cv.node(i).op_type() == "Upsample") {
+    if (cv.HasInput(i, 1)) scales = cv.C(i, 1, "scales").v;
+    else if (const auto* a = cv.FindAttr(i, "scales")) scales.assign(a->floats().begin(), a->floats().end());
+  } else {
+    if (cv.HasInput(i, 2)) scales = cv.C(i, 2, "scales").v;
+    if (cv.HasInput(i, 3)) sizes = cv.C(i, 3, "sizes").v;
+  }
+  auto r = ConvertResize(cv.node(i), cv.NodeLabel(i), in.shape, in.cl, scales, sizes);
+  const int idx = cv.NodeLayer(i, ir::LayerKind::UpSampling, in, r.out_shape);
+  cv.FixSpatial(idx, r.out_shape, in.cl);
+  cv.graph().layers[idx].resize = r.attrs;
+}
+
+void MergeNode(Converter& cv, int i) {
+  const auto& n = cv.node(i);
+  const std::string& op = n.op_type();
+  const bool two_acts = n.input_size() == 2 && cv.IsAct(n.input(0)) && cv.IsAct(n.input(1));
+  if (!two_acts) cv.Fail(i, op == "Concat" ? "only Concat of exactly two activations is supported" : "unsupported op");
+  const Act a = cv.A(i, 0), b = cv.A(i, 1);
+  if (a.cl != b.cl) cv.Fail(i, "inputs in different layouts");
+  ir::MergeAttrs m;
+  std::vector<int64_t> out = a.shape;
+  if (op == "Concat") {
+    m.op = ir::MergeOp::Concatenate;
+    const int64_t ax = cv.IntAttr(i, "axis");
+    m.axis = IrAxis(ax, a.shape.size(), a.cl, cv.NodeLabel(i));
+    if (a.shape.size() != b.shape.size()) cv.Fail(i, "inputs of different ranks");
+    const size_t oa = static_cast<size_t>(ax < 0 ? ax + static_cast<int64_t>(a.shape.size()) : ax);
+    out[oa] += b.shape[oa];
+  } else {
+    if (a.shape != b.shape)
+      cv.Fail(i, "inputs of shapes " + ShapeStr(a.shape) + " and " + ShapeStr(b.shape) +
+                     " (broadcasting two activations is not supported)");
+    static const std::map<std::string, ir::MergeOp> kOps = {{"Add", ir::MergeOp::Add},
+                                                            {"Sub", ir::MergeOp::Subtract},
+                                                            {"Mul", ir::MergeOp::Multiply},
+                                                            {"Max", ir::MergeOp::Maximum},
+                                                            {"Min", ir::MergeOp::Minimum}};
+    m.op = kOps.at(op);
+  }
+  const int idx = cv.NodeLayer(i, ir::LayerKind::Merge, a, out);
+  cv.graph().layers[idx].inputs.push_back(b.ir);
+  cv.graph().layers[idx].merge = m;
 }
 
 }  // namespace hlsforge::frontends::onnx_detail

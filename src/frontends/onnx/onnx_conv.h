@@ -1,7 +1,8 @@
-// ONNX convolutional ops -> IR attributes (issue 6), independent of the
-// converter's state: each function takes the node, its activation's ONNX
-// shape (batch included, batch = 1) and constant inputs, and returns the IR
-// layer's attributes, params and the output's ONNX shape.
+// ONNX convolutional ops -> IR attributes, independent of the converter's
+// state (their node handlers are declared in onnx_ops.h): each function
+// takes the node, its activation's ONNX shape (batch included, batch = 1) and
+// constant inputs, and returns the IR layer's attributes, params and the
+// output's ONNX shape. Window geometry: WindowGeometry (window_geometry.h).
 //
 // Layouts: `channels_last` = the activation's ONNX shape is [1, (H,) W, C]
 // (nodes of QONNX's channels-last domain "qonnx.custom_op.channels_last",
