@@ -20,6 +20,7 @@
 #include "hlsforge/backends/rtl_backend.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
+#include "hlsforge/passes/pass.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
@@ -38,7 +39,8 @@ void Tensor(ir::Graph& g, const std::string& n, int64_t size, FixedType t) {
   g.tensors[n] = x;
 }
 
-// An MLP with resolved precisions: sizes[0] inputs, Dense + ReLU between.
+// An MLP with resolved precisions and its hardware plan: sizes[0] inputs,
+// Dense + ReLU between.
 ir::Graph Mlp(const std::string& name, const std::vector<int>& sizes, FixedType w_t, FixedType act_t,
               FixedType in_t, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -67,7 +69,7 @@ ir::Graph Mlp(const std::string& name, const std::vector<int>& sizes, FixedType 
     b.type = FixedType(8, 3);
     d.params["weight"] = w;
     d.params["bias"] = b;
-    d.config.precision["accum"].type = FixedType(32, 16);
+    d.config.precision[ir::Slot::Accum].type = FixedType(32, 16);
     g.layers.push_back(d);
     Tensor(g, d.output, sizes[k], FixedType(16, 6));
     t = d.output;
@@ -84,6 +86,8 @@ ir::Graph Mlp(const std::string& name, const std::vector<int>& sizes, FixedType 
     }
   }
   g.outputs = {t};
+  // the hardware plan the backends read (every precision is set above)
+  if (Status st = passes::RunPipeline(g, {"lower_hardware"}); !st.ok()) throw Error(st.message());
   return g;
 }
 

@@ -1,53 +1,73 @@
 #!/usr/bin/env bash
-# Hardware cost of the Verilog backend on open tools (figures for the notes;
-# a benchmark, not a test). One Yosys run at a time, niced.
-#   Yosys synth_xilinx (UltraScale+, hierarchy kept: per-layer table):
-#     qkeras_3layer (6-bit QKeras jet tagger) with Multiplier auto and lut,
-#     KERAS_3layer_binary_smaller, KERAS_3layer_ternary_small, TFC_2W2A
-#   Yosys synth_ice40 + nextpnr-ice40 + icepack: bnn_model_fc_1layer
+# Hardware cost of the Verilog backend on open tools (figures for docs/RTL.md;
+# a benchmark, not a test). One tool run at a time, niced, each bounded by
+# TIMEOUT seconds (default 1200; a run that hits it is reported as such).
+#   Yosys synth_xilinx (UltraScale+ cells, hierarchy kept: per-layer table):
+#     KERAS_3layer_ternary_small, KERAS_3layer_binary_smaller and the 6-bit
+#     QKeras jet tagger (qkeras_3layer), each with Multiplier: lut and dsp;
+#     TFC_2W2A (Multiplier: auto) when RUN_TFC=1 (large).
+#   Yosys synth_ice40 + nextpnr-ice40 + icepack: bnn_model_fc_1layer (up5k)
+#     and KERAS_1layer with PipelineStages auto and 1 per layer (hx8k).
 # Reference points (arXiv:2103.05579 Table 1, hls4ml + Vivado): 6-bit QKeras
 # jet tagger 63,251 LUT / 38 DSP / 4,394 FF at 45 ns (9 cycles at 200 MHz).
 #   usage: scripts/rtl_synth_bench.sh [OUT_DIR]   (default /tmp/hlsforge_rtl_synth)
+#   env:   HLSFORGE (binary, default build/hlsforge), ONLY="name ..." (subset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HF=${HLSFORGE:-build/hlsforge}
 OUT=${1:-/tmp/hlsforge_rtl_synth}
 SHARED=${HLSFORGE_SHARED:-../shared}
+TIMEOUT=${TIMEOUT:-1200}
 mkdir -p "$OUT"
+K="$SHARED/models/keras"
 
-convert() {  # name model [multiplier]
-  local name=$1 model=$2 mult=${3:-auto} cfg="$OUT/$1.yml"
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+convert() {  # name model key=value...   (Model-level config keys added to the default config)
+  local name=$1 model=$2 cfg="$OUT/$1.yml"
+  shift 2
   "$HF" config "$model" -o "$cfg" >/dev/null
-  sed -i "s/^Model:/Model:\n  Multiplier: $mult/" "$cfg"
-  local t0=$(date +%s.%N)
+  for kv in "$@"; do sed -i "s/^Model:/Model:\n  ${kv%%=*}: ${kv#*=}/" "$cfg"; done
+  local t0
+  t0=$(date +%s.%N)
   "$HF" convert "$model" -c "$cfg" --backend verilog -o "$OUT/$name" --project-name "$name" --force
   echo "$name: RTL generation $(echo "$(date +%s.%N) - $t0" | bc) s"
 }
 
-xilinx() {  # name
-  nice -n 10 "$HF" synth "$OUT/$1" --target xilinx | tee "$OUT/$1.synth.txt"
+synth() {  # name target [device]
+  local name=$1 target=$2 dev=${3:-up5k}
+  local args=("$OUT/$name" --target "$target")
+  [ "$target" = ice40 ] && args+=(--device "$dev")
+  if ! timeout "$TIMEOUT" nice -n 10 "$HF" synth "${args[@]}" >"$OUT/$name.$target.txt" 2>&1; then
+    echo "$name ($target): failed or exceeded ${TIMEOUT} s; see $OUT/$name.$target.txt"
+    return 0
+  fi
+  tail -n 30 "$OUT/$name.$target.txt"
 }
 
-convert jet_auto "$SHARED/models/keras/qkeras_3layer.json" auto
-xilinx jet_auto
-convert jet_lut "$SHARED/models/keras/qkeras_3layer.json" lut
-xilinx jet_lut
-convert jet_binary "$SHARED/models/keras/KERAS_3layer_binary_smaller.json"
-xilinx jet_binary
-convert jet_ternary "$SHARED/models/keras/KERAS_3layer_ternary_small.json"
-xilinx jet_ternary
-convert tfc_2w2a "$SHARED/models/qonnx/TFC_2W2A.onnx"
-xilinx tfc_2w2a
-convert bnn "$SHARED/models/onnx/bnn_model_fc_1layer.onnx"
-nice -n 10 "$HF" synth "$OUT/bnn" --target ice40 --device up5k | tee "$OUT/bnn.ice40.txt"
+for m in lut dsp; do
+  if want "ternary_$m"; then convert "ternary_$m" "$K/KERAS_3layer_ternary_small.json" Multiplier=$m; synth "ternary_$m" xilinx; fi
+  if want "binary_$m"; then convert "binary_$m" "$K/KERAS_3layer_binary_smaller.json" Multiplier=$m; synth "binary_$m" xilinx; fi
+  if want "jet_$m"; then convert "jet_$m" "$K/qkeras_3layer.json" Multiplier=$m; synth "jet_$m" xilinx; fi
+done
+if [ "${RUN_TFC:-0}" = 1 ] && want tfc; then
+  convert tfc "$SHARED/models/qonnx/TFC_2W2A.onnx"; synth tfc xilinx
+fi
+if want bnn; then convert bnn "$SHARED/models/onnx/bnn_model_fc_1layer.onnx"; synth bnn ice40 up5k; fi
+if want k1_auto; then convert k1_auto "$K/KERAS_1layer.json"; synth k1_auto ice40 hx8k; fi
+if want k1_st1; then convert k1_st1 "$K/KERAS_1layer.json" PipelineStages=1; synth k1_st1 ice40 hx8k; fi
 
 echo
-echo "summary (totals: LUT FF DSP CARRY; latency in cycles)"
-for n in jet_auto jet_lut jet_binary jet_ternary tfc_2w2a; do
-  /usr/bin/python3 - "$OUT/$n/synth_report.json" "$n" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1])); t = r["totals"]
-print(f"{sys.argv[2]:12s} LUT {t.get('LUT',0):7d}  FF {t.get('FF',0):6d}  DSP {t.get('DSP',0):4d}  "
-      f"CARRY {t.get('CARRY',0):5d}  latency {r['latency_cycles']:2d}  yosys {r['seconds']:.0f} s")
+echo "summary (xilinx: LUT FF DSP CARRY; ice40: LC FF Fmax; latency in cycles; tool time)"
+for r in "$OUT"/*/synth_report.json; do
+  /usr/bin/python3 - "$r" <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1])); t = r["totals"]; n = os.path.basename(os.path.dirname(sys.argv[1]))
+if r["target"] == "xilinx":
+    print(f"{n:12s} xilinx LUT {t.get('LUT',0):7d}  FF {t.get('FF',0):6d}  DSP {t.get('DSP',0):4d}  "
+          f"CARRY {t.get('CARRY',0):5d}  latency {r['latency_cycles']:2d}  {r['seconds']:.0f} s")
+else:
+    print(f"{n:12s} ice40  LC {t.get('LC',0):7d}  FF {t.get('FF',0):6d}  Fmax {r.get('fmax_mhz',0):6.1f} MHz  "
+          f"latency {r['latency_cycles']:2d}  {r['seconds']:.0f} s")
 PY
 done

@@ -25,10 +25,6 @@ inline FixedType RandType(std::mt19937& rng, int wmin, int wmax, bool modes) {
   return FixedType(w, i, s, q, o);
 }
 
-/// Largest value of t (FixedType::max_value shifts by 64 for a 1-bit signed
-/// type, whose largest value is 0).
-inline double MaxValue(const FixedType& t) { return t.width() == 1 && t.is_signed() ? 0.0 : t.max_value(); }
-
 inline void SetPrec(ir::Layer& l, ir::Slot slot, const FixedType& t) { l.config.precision[slot].type = t; }
 
 inline ir::Layer NewLayer(ir::Graph& g, const std::string& name, ir::LayerKind kind, const std::string& in, int n,
@@ -91,7 +87,7 @@ inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int
     case 11: {
       const bool ternary = Coin(rng);
       const FixedType r = ternary ? FixedType(2, 2, true) : (Coin(rng) ? FixedType(1, 1, false) : FixedType(3, 3, true));
-      AddThreshold(g, name, in, n, ternary, r, rng, std::max(0.5, MaxValue(in_t) / 2));
+      AddThreshold(g, name, in, n, ternary, r, rng, std::max(0.5, in_t.max_value() / 2));
       used->push_back(ternary ? "threshold_ternary" : "threshold_binary");
       return name + "_out";
     }
@@ -178,7 +174,7 @@ inline ir::Graph RandomMlp(const std::string& name, std::mt19937& rng, std::vect
 
 inline NDArray RandomRows(const ir::Graph& g, std::mt19937& rng, int rows) {
   const FixedType t = *g.tensor(g.inputs[0]).type;
-  const double scale = std::max(MaxValue(t) / 2, 4 * t.step());
+  const double scale = std::max(t.max_value() / 2, 4 * t.step());
   return RandomInput(rows, static_cast<int>(g.tensor(g.inputs[0]).size()), rng, scale);
 }
 

@@ -75,9 +75,11 @@ constexpr int64_t wrap(i128 v, int w, bool s) {
 constexpr int64_t min_word(int w, bool s) {
   return s ? static_cast<int64_t>(~uint64_t{0} << (w - 1)) : 0;
 }
-/// Largest word (for unsigned 64 bits: the all-ones pattern, i.e. -1).
+/// Largest word (for unsigned 64 bits: the all-ones pattern, i.e. -1; for a
+/// 1-bit signed format 0, its words being -1 and 0).
 constexpr int64_t max_word(int w, bool s) {
-  return static_cast<int64_t>(~uint64_t{0} >> (64 - w + (s ? 1 : 0)));
+  const int magnitude = w - (s ? 1 : 0);
+  return magnitude == 0 ? 0 : static_cast<int64_t>(~uint64_t{0} >> (64 - magnitude));
 }
 constexpr i128 min_exact(int w, bool s) { return s ? -(static_cast<i128>(1) << (w - 1)) : 0; }
 constexpr i128 max_exact(int w, bool s) {
