@@ -205,7 +205,7 @@ tests: test_backends:HlsCnnProperty.*
 file: src/emu/scale_shift.cpp
 old:           const fx::i128 sum = (p << p_shift) + (fx::widen(bi[ch], b_f.s) << b_shift);
 new:           const fx::i128 sum = (p << p_shift);
-tests: test_backends:HlsProperty.*
+tests: test_emu:Emulator.*  test_backends:HlsProperty.*
 == 33 fixed-point core: RND_CONV ties to odd instead of even
 file: include/hlsforge/fixed/fixed_core.h
 old:     case Quant::RND_CONV: inc = rem > half || (rem == half && (fl & 1) != 0); break;
@@ -230,7 +230,7 @@ tests: core
 file: src/passes/lower_hardware.cpp
 old:     const FixedType idx_t = stable ? norm : *data;
 new:     const FixedType idx_t = norm;
-tests: test_backends:HlsProperty.*
+tests: test_passes:LowerHardware.*  test_backends:HlsProperty.*
 == 38 hardware plan: the softmax exp table takes the default value type, not its configured one
 file: src/passes/lower_hardware.cpp
 old:     p.tables.push_back({Slot::ExpTable, ts, slot_type(Slot::ExpTable, SoftmaxTableDefault()), idx_t, nbits});
