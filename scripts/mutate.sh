@@ -327,7 +327,8 @@ build_for() {
   case "$1" in
     src/backends/hls/kernels/*) return 0 ;;  # copied into each generated project at test time
     include/hlsforge/fixed/fixed_core.h)
-      g++ -std=c++20 -O1 -w -I include -DHLSFORGE_SHARED_DIR="\"$ROOT/../shared\"" \
+      g++ -std=c++20 -O1 -w -I include -I tests -DHLSFORGE_DEFAULT_SHARED_DIR="\"$ROOT/../shared\"" \
+        -DHLSFORGE_SOURCE_DIR="\"$ROOT\"" \
         tests/fixed/golden_vectors_test.cpp src/fixed/fixed_type.cpp -lgtest -lgtest_main -pthread \
         -o "$WORK/core_golden" >"$WORK/build.log" 2>&1 ;;
     *) ninja -C "$BUILD" -j2 $(binaries_of "${TESTS[$2]}") >"$WORK/build.log" 2>&1 ;;

@@ -28,13 +28,14 @@
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/testing/random_model.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 using namespace hls_test;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 NDArray GoldenInput(const std::string& golden_dir) {
   auto n = ReadNpy(golden_dir + "/input_normal.npy");
@@ -152,7 +153,7 @@ void Golden(const std::string& model, const Distinct& min_distinct, Softmax soft
 
 void Plain(const std::string& subdir, const std::string& model, const std::string& golden_twin, const Distinct& min_distinct,
            Softmax softmax) {
-  const std::string path = kShared + "/models/" + subdir + "/" + model + ".onnx";
+  const std::string path = hlsforge::test_data::Path("models/" + subdir + "/" + model + ".onnx");
   NDArray x;
   if (!golden_twin.empty()) {
     x = GoldenInput(kShared + "/golden/hls4ml/" + golden_twin);

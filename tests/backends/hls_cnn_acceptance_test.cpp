@@ -43,13 +43,14 @@
 
 #include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 using namespace hls_test;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 struct Variant {
   const char* name;

@@ -19,11 +19,12 @@
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 namespace hlsforge::emu {
 namespace {
 
-const std::string kShared = std::string(HLSFORGE_SHARED_DIR);
+const std::string kShared = hlsforge::test_data::Root();
 const std::string kDir = kShared + "/golden/hls4ml/";
 
 StatusOr<ir::Graph> Load(const std::string& dir) {

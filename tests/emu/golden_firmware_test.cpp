@@ -14,11 +14,12 @@
 #include "golden_distinct.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 namespace hlsforge::emu {
 namespace {
 
-const std::string kGolden = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/";
+const std::string kGolden = hlsforge::test_data::Root() + "/golden/hls4ml/";
 
 // Counts elements whose float32 values differ.
 int64_t Mismatches(const NDArray& got, const NDArray& want, int64_t rows, std::string* first) {

@@ -15,11 +15,12 @@
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 namespace hlsforge::emu {
 namespace {
 
-const std::string kDir = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/";
+const std::string kDir = hlsforge::test_data::Root() + "/golden/hls4ml/";
 
 int64_t CountMismatches(const NDArray& got, const NDArray& want, int64_t rows, std::string* first) {
   int64_t bad = 0;

@@ -1,4 +1,4 @@
-// Issue 3 QONNX acceptance, through the CLI's model path
+// QONNX acceptance, through the CLI's model path
 // (flow::LoadConfiguredModel with no config = hls4ml's
 // config_from_onnx_model(granularity='name'): the quantizers set the types):
 //  * float mode is the source model's float semantics whatever the config and
@@ -35,11 +35,12 @@
 #include "hlsforge/util/mnist.h"
 #include "hlsforge/util/ndarray.h"
 #include "../support/varying.h"
+#include "test_data.h"
 
 namespace hlsforge::emu {
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 const std::string kGolden = kShared + "/golden/hls4ml/";
 
 NDArray Rows(const NDArray& a, int64_t n) {
@@ -282,7 +283,7 @@ TEST(Tfc2W2A, EveryTensorUpToLastQuantizerExactOnMnist) {
   }
   EXPECT_EQ(thresholds, 4);  // input Quant_4 and the three BN + Quant blocks
   ASSERT_GE(last_q, 0);
-  auto images = ReadIdxImages(kShared + "/data/mnist/t10k-images-idx3-ubyte.gz");
+  auto images = ReadIdxImages(test_data::Path("data/mnist/t10k-images-idx3-ubyte.gz"));
   ASSERT_TRUE(images.ok()) << images.status().message();
   ASSERT_EQ(images->rows(), 10000);
   Options fo;
