@@ -3,8 +3,13 @@
 // (LoadConfig/ApplyConfig) -> passes::RunPipeline(DefaultPipeline) ->
 // emu::Predict on all 1000 rows of input_normal and input_uniform4, and
 // emu::Trace against trace_normal_first100.npz where the layer names map.
+// Every compared tensor must vary (golden_distinct.h: thresholds per model);
+// the stable-softmax outputs that hls4ml makes the constant 1/N under these
+// configs are asserted constant, their pre-softmax layers compared through
+// the trace and their legacy_softmax variants.
 #include <gtest/gtest.h>
 
+#include "golden_distinct.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/onnx_frontend.h"
 #include "hlsforge/ir/config.h"
@@ -55,6 +60,7 @@ TEST_P(GoldenHls4ml, PipelineOutputsBitExact) {
     std::string first;
     const int64_t bad = CountMismatches(*got, *want, want->rows(), &first);
     EXPECT_EQ(bad, 0) << GetParam() << " " << set << ": first mismatch " << first;
+    golden::ExpectOutputVaries(GetParam(), *got, GetParam() + " " + set + " output");
     std::cout << "[golden-pipeline] " << GetParam() << " " << set << ": " << want->rows() << " rows, " << bad
               << " mismatching values\n";
   }
@@ -82,6 +88,8 @@ TEST_P(GoldenHls4ml, PipelineOutputsBitExact) {
     std::string first;
     EXPECT_EQ(CountMismatches(tr->at(l->name), *want, 100, &first), 0)
         << GetParam() << " layer " << k << " (" << l->name << "): " << first;
+    golden::ExpectLayerVaries(GetParam(), k, l->kind == ir::LayerKind::Softmax, tr->at(l->name),
+                              GetParam() + " trace " + k);
     ++mapped;
   }
   std::cout << "[golden-pipeline] " << GetParam() << " trace: " << mapped << "/" << keys->size()

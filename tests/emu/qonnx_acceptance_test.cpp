@@ -16,6 +16,9 @@
 //    to the last quantizer must be exact -- for TFC_2W2A the BatchNormalization
 //    + 2-bit Quant blocks are ternary Thresholds (binary_threshold) -- on the
 //    golden inputs and on the 10,000 MNIST test images.
+//  Every compared tensor must vary: each asserted layer at least 20 distinct
+//  values over the 1,000 rows (binary layers 2, ternary 3), each model output
+//  at least 50 (the XNOR output of bnn_model_fc_1layer: 2).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -31,6 +34,7 @@
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/util/mnist.h"
 #include "hlsforge/util/ndarray.h"
+#include "../support/varying.h"
 #include "test_data.h"
 
 namespace hlsforge::emu {
@@ -229,6 +233,7 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
                 static_cast<long long>(diff), b.data.size());
     if (expect_exact) {
       EXPECT_EQ(diff, 0) << model << ": layer " << l.name << " should equal the float value exactly";
+      hlsforge::testing::ExpectVarying(b, hlsforge::testing::RequiredDistinct(g, l, 20), model + " layer " + l.name);
       ++asserted;
       if (!l.output.empty()) exact_tensors.insert(l.output);
     }
@@ -245,6 +250,8 @@ TEST_P(QonnxAcceptance, ExactUpToLastQuantizerAndCloserThanHls4ml) {
     const NDArray hls = MustRead(dir + "output_hls4ml_" + set + ".npy");
     const NDArray ours = MustPredict(g, in, false);
     const NDArray ours_f = MustPredict(g, in, true);
+    hlsforge::testing::ExpectVarying(ours, hlsforge::testing::RequiredDistinct(g, g.layers.back(), 50),
+                                     model + " " + set + " output");
     ASSERT_EQ(ours.data.size(), ref.data.size());
     const double e_ours = MaxAbs(ours, ref, bnn, false);
     const double e_hls = MaxAbs(hls, ref, bnn, false);
