@@ -149,7 +149,7 @@ TEST(RtlErrors, ConvolutionNamesTheLayer) {
   EXPECT_NE(st.message().find("(Conv)"), std::string::npos) << st.message();
 }
 
-TEST(RtlErrors, ReuseFactorAboveOneAndIoStreamAndNoPlan) {
+TEST(RtlErrors, ReuseFactorAboveOneAndIoStream) {
   ir::Graph g = SmallMlp("rf", 1);
   g.layers[1].config.reuse_factor = 3;  // 6x5 Dense: 3 is a valid reuse factor, applied by the plan
   PlanHardware(g);
@@ -168,12 +168,39 @@ TEST(RtlErrors, ReuseFactorAboveOneAndIoStreamAndNoPlan) {
   st = backends::CheckRtlGraph(s);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("layer \"fc1\" (Dense): planned for io_stream"), std::string::npos) << st.message();
+}
 
-  ir::Graph u = SmallMlp("unplanned", 1);
-  u.layers[2].plan.reset();
-  st = backends::CheckRtlGraph(u);
-  ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("no hardware plan (run the lower_hardware pass"), std::string::npos) << st.message();
+// The RTL follows the hardware plan: the product kind and free zero weights
+// it reports are the plan's (ternary weights with many zeros), and a graph
+// without plans gets the same design (the same rules through PlanLayer).
+TEST(RtlPlan, DesignFollowsTheHardwarePlan) {
+  auto g = flow::LoadConfiguredModel(kShared + "/models/keras/KERAS_3layer_ternary_small.json", "");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const fs::path dir = RtlTmpDir("plan");
+  backends::RtlOptions opt;
+  opt.project_name = "plan";
+  auto d = backends::WriteRtlProject(*g, opt, (dir / "a").string());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  auto back = backends::ReadRtlDesign((dir / "a").string());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  int dense = 0;
+  for (const backends::RtlLayerInfo& info : back->layers) {
+    const ir::Layer* l = g->FindLayer(info.layer);
+    ASSERT_TRUE(l && l->plan) << info.layer;
+    if (l->kind != ir::LayerKind::Dense) continue;
+    ++dense;
+    EXPECT_EQ(info.product, ir::ToString(l->plan->product)) << info.layer;
+    EXPECT_EQ(info.product, "ternary") << info.layer;
+    EXPECT_EQ(info.zero_weights, l->plan->n_zeros) << info.layer;
+    EXPECT_GT(info.zero_weights, info.weights / 4) << info.layer;
+  }
+  EXPECT_EQ(dense, 4);
+  ir::Graph u = *g;
+  for (ir::Layer& l : u.layers) l.plan.reset();
+  ASSERT_TRUE(backends::WriteRtlProject(u, opt, (dir / "b").string()).ok());
+  for (const std::string& f : back->files)
+    EXPECT_EQ(ct::Slurp((dir / "a" / f).string()), ct::Slurp((dir / "b" / f).string())) << f;
+  RemoveTmp(dir);
 }
 
 TEST(RtlErrors, MissingToolsNameTheDebianPackage) {

@@ -42,7 +42,7 @@ int NeededAccBits(Format acc, Format res) {
 StatusOr<LayerRtl> BuildDense(const LayerIO& io, const Choices& c) {
   using emu::detail::Fmt;
   const ir::Layer& l = *io.layer;
-  const ir::LayerPlan& plan = *c.plan;
+  const ir::LayerPlan& plan = c.plan;
   const ir::Param* w = l.param(ir::Slot::Weight);
   if (!w || static_cast<int64_t>(w->size()) != io.n_in * io.n_out || !plan.has_products)
     return Status::Fail(io.where() + ": param 'weight' missing or not of n_in*n_out values");

@@ -351,9 +351,7 @@ int Netlist::GreaterConst(int a, i128 c) {
   if (!A.exact) throw Error("internal: comparison of a modular word");
   if (A.lo > c) return Const(1);
   if (A.hi <= c) return Const(0);
-  const int W = CmpWidth(A, BitsFor(std::min<i128>(c, -1), std::max<i128>(c, 0)));
-  const std::string t = "$signed(" + ExtTmpl(A, "$0", W) + ") > $signed(" + Literal(c, W) + ")";
-  return Expr(t, a, -1, -1, 1, false, 0, 1, kAdd + kAddBit * static_cast<float>(W));
+  return CompareConst(a, ">", c);
 }
 
 int Netlist::LessConst(int a, i128 c) {
@@ -363,8 +361,13 @@ int Netlist::LessConst(int a, i128 c) {
   if (A.lo >= c) return Const(0);
   // x < 0 of a signed word: its sign bit
   if (c == 0 && A.s) return Expr("$0[" + std::to_string(A.w - 1) + "]", a, -1, -1, 1, false, 0, 1, 0);
+  return CompareConst(a, "<", c);
+}
+
+int Netlist::CompareConst(int a, const char* op, i128 c) {
+  const Node A = node(a);
   const int W = CmpWidth(A, BitsFor(std::min<i128>(c, -1), std::max<i128>(c, 0)));
-  const std::string t = "$signed(" + ExtTmpl(A, "$0", W) + ") < $signed(" + Literal(c, W) + ")";
+  const std::string t = "$signed(" + ExtTmpl(A, "$0", W) + ") " + op + " $signed(" + Literal(c, W) + ")";
   return Expr(t, a, -1, -1, 1, false, 0, 1, kAdd + kAddBit * static_cast<float>(W));
 }
 

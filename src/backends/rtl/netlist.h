@@ -143,6 +143,8 @@ class Netlist {
 
  private:
   int Push(Node n);
+  /// `a op c` (op "<" or ">") of an exact node, both sides extended to one width.
+  int CompareConst(int a, const char* op, i128 c);
   std::vector<Node> nodes_;
   std::vector<Table> tables_;
   std::vector<std::string> tmpls_;

@@ -4,16 +4,17 @@
 // product becomes a DSP.
 #include <algorithm>
 
+#include "hlsforge/passes/pass.h"
 #include "rtl_layers.h"
 
 namespace hlsforge::backends::rtl {
 
 StatusOr<Choices> ChoicesFor(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
-  if (!l.plan)
-    return Status::Fail(io.where() + ": no hardware plan (run the lower_hardware pass, the last of the default "
-                                     "pipeline, before the verilog backend)");
-  const ir::LayerPlan& p = *l.plan;
+  Choices c;
+  // a graph that did not run lower_hardware: the same rules, computed here
+  c.plan = l.plan ? *l.plan : passes::PlanLayer(*io.g, l, io.g->io_type);
+  const ir::LayerPlan& p = c.plan;
   if (p.io_type != ir::IOType::Parallel)
     return Status::Fail(io.where() + ": planned for io_stream; the verilog backend builds io_parallel designs "
                                      "(every layer fully parallel, II = 1): set IOType: io_parallel");
@@ -24,8 +25,6 @@ StatusOr<Choices> ChoicesFor(const LayerIO& io) {
                              : std::string()) +
                         " not supported by the verilog backend: it builds every layer fully parallel (II = 1); "
                         "set ReuseFactor: 1");
-  Choices c;
-  c.plan = &p;
   c.pipeline_stages = l.config.pipeline_stages;
   c.multiplier = l.config.multiplier;
   return c;
@@ -33,7 +32,7 @@ StatusOr<Choices> ChoicesFor(const LayerIO& io) {
 
 StatusOr<ir::TablePlan> PlannedTable(const LayerIO& io, const Choices& c, ir::Slot slot, int64_t entries,
                                      const std::optional<fx::Format>& index) {
-  const auto& ts = c.plan->tables;
+  const auto& ts = c.plan.tables;
   auto it = std::find_if(ts.begin(), ts.end(), [&](const ir::TablePlan& t) { return t.slot == slot; });
   const std::string what = io.where() + ": table '" + ir::SlotKey(slot) + "'";
   if (it == ts.end()) return Status::Fail("internal: " + what + " is not in the layer's hardware plan");

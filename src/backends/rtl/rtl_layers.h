@@ -27,13 +27,13 @@ using emu::detail::LayerIO;
 /// and never re-derives, plus the two decisions only the RTL makes, read
 /// from the layer's config keys: PipelineStages and Multiplier.
 struct Choices {
-  const ir::LayerPlan* plan = nullptr;  ///< the layer's plan (set by ChoicesFor)
+  ir::LayerPlan plan;                   ///< Layer::plan, or passes::PlanLayer for an unplanned graph
   int pipeline_stages = -1;             ///< register ranks; -1 = from the timing estimate
   ir::MultiplierStyle multiplier = ir::MultiplierStyle::Auto;
 };
-/// The choices of io.layer. Errors name the layer: no plan (the graph did
-/// not run lower_hardware), a plan for io_stream, an applied reuse factor
-/// other than 1 (this backend builds every layer fully parallel, II = 1).
+/// The choices of io.layer. Errors name the layer: a plan for io_stream, an
+/// applied reuse factor other than 1 (this backend builds every layer fully
+/// parallel, II = 1).
 StatusOr<Choices> ChoicesFor(const LayerIO& io);
 
 /// The plan's table of slot `slot` (Table, ExpTable, InvTable), checked

@@ -190,7 +190,7 @@ StatusOr<RtlDesign> WriteRtlProject(const ir::Graph& g, const RtlOptions& opt, c
         info.adder_bits = c.adder_bits;
         info.multipliers = c.muls;
         info.rom_reads = c.rom_reads;
-        if (const ir::LayerPlan& plan = *s.choices.plan; plan.has_products) {
+        if (const ir::LayerPlan& plan = s.choices.plan; plan.has_products) {
           info.product = ir::ToString(plan.product);
           info.weights = plan.weights;
           info.zero_weights = plan.n_zeros;
