@@ -228,7 +228,9 @@ StatusOr<SynthReport> RunSynth(const std::string& dir_in, const SynthOptions& op
           over += fmt::format(" {} {} of {};", (*it)[1].str(), (*it)[2].str(), (*it)[3].str());
       if (!over.empty())
         throw Error("design too large for iCE40 " + opt.ice40_device + ":" + over.substr(0, over.size() - 1) +
-                    " (nextpnr log " + plog.string() + "); try --device hx8k or a smaller model");
+                    " (nextpnr log " + plog.string() + "); " +
+                    (opt.ice40_device == "hx8k" ? std::string("a smaller model is needed")
+                                                : std::string("try --device hx8k or a smaller model")));
       if (prc != 0) throw Error("nextpnr-ice40 failed (log " + plog.string() + "):\n" + rtl::Tail(plog, 12));
       std::regex fmax(R"(Max frequency for clock\s+'[^']*':\s+([0-9.]+) MHz)");
       for (auto it = std::sregex_iterator(plog_text.begin(), plog_text.end(), fmax); it != std::sregex_iterator(); ++it)
