@@ -1,4 +1,4 @@
-// CNN figures (issue 6) on conv2d_small_keras (Conv2D 3x3, 8x8x1 -> 8x8x2,
+// CNN figures on conv2d_small_keras (Conv2D 3x3, 8x8x1 -> 8x8x2,
 // ReLU, Dense 128 -> 10, softmax) with hls4ml's own config (golden/hls4ml/
 // conv2d_small_keras/hls4ml_config_input.yml: ap_fixed<16,6>, accum auto):
 //  * predict: throughput of the emulator, bit-exact vs float mode, same batch,
@@ -12,8 +12,9 @@
 //    benchmark (Iterations(1), g++ is costly on 2 shared cores) in a forked
 //    child, so getrusage(RUSAGE_CHILDREN) gives that compile's CPU time and
 //    peak RSS. Reference: hls4ml's compile() of this model, about 8.7 s
-//    (issue 6); the summary prints our/reference ratios (wall and CPU: on a
-//    loaded machine the wall time includes waiting for a core). While the HLS
+//    (compile_s_median in its golden meta.json); the summary prints
+//    our/reference ratios (wall and CPU: on a loaded machine the wall time
+//    includes waiting for a core). While the HLS
 //    backend cannot write conv layers, these benchmarks are skipped with the
 //    backend's message.
 #include <benchmark/benchmark.h>
@@ -33,12 +34,13 @@
 #include "hlsforge/emu/emulator.h"
 #include "predict_timing.h"
 #include "hlsforge/flow/flow.h"
+#include "test_data.h"
 
 namespace {
 
 using hlsforge::NDArray;
 
-const std::string kDir = HLSFORGE_SHARED_DIR "/golden/hls4ml/conv2d_small_keras";
+const std::string kDir = hlsforge::test_data::Root() + "/golden/hls4ml/conv2d_small_keras";
 
 std::map<bool, double>& Rates() {
   static std::map<bool, double> r;
@@ -57,8 +59,8 @@ void BM_ConvPredict(benchmark::State& state, bool float_mode) {
 
 // ---- C-simulation compile time of the generated project ----------------------------
 
-constexpr double kHls4mlCompileSeconds = 8.7;  // hls4ml compile() of conv2d_small_keras (issue 6)
-const std::string kOnnx = HLSFORGE_SHARED_DIR "/models/onnx/conv2d_small_keras.onnx";
+constexpr double kHls4mlCompileSeconds = 8.7;  // hls4ml compile() of conv2d_small_keras
+const std::string kOnnx = hlsforge::test_data::Path("models/onnx/conv2d_small_keras.onnx");
 
 struct CompileFigures {
   double write_ms = -1, compile_s = -1, cpu_s = -1, peak_rss_mb = -1;

@@ -2,7 +2,9 @@
 // same loop in double: quantize (double -> word), cast (word -> word with
 // RND/SAT) and multiply-accumulate on raw words. After the benchmarks a table
 // of the fixed/double CPU-time ratios is printed (CPU time, since the machine
-// is shared).
+// is shared), then the ac/ap ratios: the same quantize and cast loops with
+// the formats in the AC family (ac_fixed semantics, fixed_core.h); CastFT
+// is the cast through FixedType (modes and family known at run time only).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -33,6 +35,12 @@ const std::vector<double>& Inputs() {
 constexpr fx::Format kIn{16, 6, true, fx::Quant::RND_CONV, fx::Overflow::SAT};
 constexpr fx::Format kWide{32, 12, true};
 constexpr fx::Format kOut{8, 3, true, fx::Quant::RND, fx::Overflow::SAT};
+constexpr fx::Format kInAc{16, 6, true, fx::Quant::RND_CONV, fx::Overflow::SAT, fx::Family::AC};
+constexpr fx::Format kWideAc{32, 12, true, fx::Quant::TRN, fx::Overflow::WRAP, fx::Family::AC};
+constexpr fx::Format kOutAc{8, 3, true, fx::Quant::RND, fx::Overflow::SAT, fx::Family::AC};
+// SAT_SYM targets (where the AC conversion also looks at the source's modes).
+constexpr fx::Format kSymAp{8, 3, true, fx::Quant::RND, fx::Overflow::SAT_SYM};
+constexpr fx::Format kSymAc{8, 3, true, fx::Quant::RND, fx::Overflow::SAT_SYM, fx::Family::AC};
 
 const std::vector<int64_t>& Words(fx::Format f) {
   static std::map<int, std::vector<int64_t>> cache;
@@ -42,6 +50,14 @@ const std::vector<int64_t>& Words(fx::Format f) {
   return w;
 }
 
+// One output buffer for the templated quantize / cast loops, so that the
+// ap and ac variants compare the same memory layout (a different distance
+// between input and output arrays alone changed the time per element 2.4x).
+int64_t* SharedOut() {
+  static std::vector<int64_t> out(kN);
+  return out.data();
+}
+
 std::map<std::string, double> g_ns;  // benchmark name -> ns per element
 
 void Record(benchmark::State& state, const char* name) {
@@ -49,16 +65,19 @@ void Record(benchmark::State& state, const char* name) {
 }
 
 // ---- quantize --------------------------------------------------------------
-void BM_Quantize_Fixed(benchmark::State& state) {
+template <const fx::Format& F>
+void BM_Quantize(benchmark::State& state) {
   const auto& in = Inputs();
-  std::vector<int64_t> out(kN);
+  int64_t* out = SharedOut();
   for (auto _ : state) {
-    for (int k = 0; k < kN; ++k) out[k] = fx::from_double(in[k], kIn);
-    benchmark::DoNotOptimize(out.data());
+    for (int k = 0; k < kN; ++k) out[k] = fx::from_double(in[k], F);
+    benchmark::DoNotOptimize(out);
     benchmark::ClobberMemory();
   }
   Record(state, "quantize");
 }
+void BM_Quantize_Fixed(benchmark::State& state) { BM_Quantize<kIn>(state); }
+void BM_Quantize_AcFixed(benchmark::State& state) { BM_Quantize<kInAc>(state); }
 // FixedType (run-time modes) instead of compile-time constant modes.
 void BM_Quantize_FixedType(benchmark::State& state) {
   const auto& in = Inputs();
@@ -89,29 +108,41 @@ void BM_Quantize_Double(benchmark::State& state) {
 }
 
 // ---- cast ------------------------------------------------------------------
-void BM_Cast_Fixed(benchmark::State& state) {
-  const auto& in = Words(kWide);
-  std::vector<int64_t> out(kN);
+template <const fx::Format& From, const fx::Format& To>
+void BM_Cast(benchmark::State& state) {
+  const auto& in = Words(From);
+  int64_t* out = SharedOut();
   for (auto _ : state) {
-    for (int k = 0; k < kN; ++k) out[k] = fx::cast(in[k], kWide, kOut);
-    benchmark::DoNotOptimize(out.data());
+    for (int k = 0; k < kN; ++k) out[k] = fx::cast(in[k], From, To);
+    benchmark::DoNotOptimize(out);
     benchmark::ClobberMemory();
   }
   Record(state, "cast");
 }
-void BM_Cast_FixedType(benchmark::State& state) {
+void BM_Cast_Fixed(benchmark::State& state) { BM_Cast<kWide, kOut>(state); }
+void BM_Cast_AcFixed(benchmark::State& state) { BM_Cast<kWideAc, kOutAc>(state); }
+void BM_CastSym_Fixed(benchmark::State& state) { BM_Cast<kWide, kSymAp>(state); }
+void BM_CastSym_AcFixed(benchmark::State& state) { BM_Cast<kWideAc, kSymAc>(state); }
+// Run-time modes (the emulator's path), where the family branches are taken
+// at run time.
+template <hlsforge::Family F>
+__attribute__((noinline)) void BM_CastFT(benchmark::State& state) {
   const auto& in = Words(kWide);
-  const hlsforge::FixedType from(32, 12), to(8, 3, true, hlsforge::Quant::RND, hlsforge::Overflow::SAT);
+  const hlsforge::FixedType from = hlsforge::FixedType(32, 12).WithFamily(F);
+  const hlsforge::FixedType to(8, 3, true, hlsforge::Quant::RND, hlsforge::Overflow::SAT, F);
   benchmark::DoNotOptimize(&from);
   benchmark::DoNotOptimize(&to);
-  std::vector<int64_t> out(kN);
+  int64_t* out = SharedOut();
   for (auto _ : state) {
     for (int k = 0; k < kN; ++k) out[k] = to.Cast(in[k], from);
-    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(out);
     benchmark::ClobberMemory();
   }
   Record(state, "cast");
 }
+void BM_Cast_FixedType(benchmark::State& state) { BM_CastFT<hlsforge::Family::AP>(state); }
+void BM_CastFT_Fixed(benchmark::State& state) { BM_CastFT<hlsforge::Family::AP>(state); }
+void BM_CastFT_AcFixed(benchmark::State& state) { BM_CastFT<hlsforge::Family::AC>(state); }
 void BM_Cast_Double(benchmark::State& state) {
   const auto& in = Inputs();
   std::vector<double> out(kN);
@@ -173,10 +204,16 @@ void BM_Mac_Double(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Quantize_Fixed);
+BENCHMARK(BM_Quantize_AcFixed);
 BENCHMARK(BM_Quantize_FixedType);
 BENCHMARK(BM_Quantize_Double);
 BENCHMARK(BM_Cast_Fixed);
+BENCHMARK(BM_Cast_AcFixed);
+BENCHMARK(BM_CastSym_Fixed);
+BENCHMARK(BM_CastSym_AcFixed);
 BENCHMARK(BM_Cast_FixedType);
+BENCHMARK(BM_CastFT_Fixed);
+BENCHMARK(BM_CastFT_AcFixed);
 BENCHMARK(BM_Cast_Double);
 BENCHMARK(BM_Mac_Fixed);
 BENCHMARK(BM_Mac_FixedType);
@@ -209,6 +246,13 @@ int main(int argc, char** argv) {
     if (!g_ns.count(b + "Fixed") || !g_ns.count(b + "Double")) continue;
     const double f = g_ns[b + "Fixed"], t = g_ns[b + "FixedType"], d = g_ns[b + "Double"];
     std::printf("%-10s %12.3f %14.3f %12.3f %14.2f %14.2f\n", k, f, t, d, f / d, t / d);
+  }
+  std::printf("\n%-10s %12s %12s %10s\n", "loop", "ap ns/el", "ac ns/el", "ac/ap");
+  for (const char* k : {"Quantize", "Cast", "CastSym", "CastFT"}) {
+    const std::string b = std::string("BM_") + k + "_";
+    if (!g_ns.count(b + "Fixed") || !g_ns.count(b + "AcFixed")) continue;
+    const double ap = g_ns[b + "Fixed"], ac = g_ns[b + "AcFixed"];
+    std::printf("%-10s %12.3f %12.3f %10.2f\n", k, ap, ac, ac / ap);
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-// HLS backend figures (issue 4):
+// HLS backend figures:
 //   convert       LoadConfiguredModel (ONNX + config + passes) and
 //                 WriteHlsProject, for the jet tagger (golden three_layer_keras),
 //                 golden dense_big_keras (model_clean.onnx +
@@ -26,13 +26,14 @@
 
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/flow/flow.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kGolden = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/";
+const std::string kGolden = hlsforge::test_data::Root() + "/golden/hls4ml/";
 
 StatusOr<ir::Graph> LoadGolden(const std::string& model) {
   const std::string dir = kGolden + model;

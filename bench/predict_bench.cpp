@@ -23,6 +23,7 @@
 #include "hlsforge/emu/emulator.h"
 #include "predict_timing.h"
 #include "hlsforge/flow/flow.h"
+#include "test_data.h"
 
 namespace {
 
@@ -37,13 +38,13 @@ struct Case {
 
 const std::vector<Case>& Cases() {
   static const std::vector<Case> cases = {
-      {"jet_tagger_fixed16_6", HLSFORGE_SHARED_DIR "/golden/hls4ml/three_layer_keras/model_clean.onnx",
-       HLSFORGE_SHARED_DIR "/golden/hls4ml/three_layer_keras/hls4ml_config_input.yml"},
-      {"TFC_2W2A", HLSFORGE_SHARED_DIR "/models/qonnx/TFC_2W2A.onnx", kGeneratedConfig},
+      {"jet_tagger_fixed16_6", hlsforge::test_data::Path("golden/hls4ml/three_layer_keras/model_clean.onnx"),
+       hlsforge::test_data::Path("golden/hls4ml/three_layer_keras/hls4ml_config_input.yml")},
+      {"TFC_2W2A", hlsforge::test_data::Path("models/qonnx/TFC_2W2A.onnx"), kGeneratedConfig},
       // hls4ml's own config: BatchNormalizations stay ScaleShifts (fixed<16,6> scale/bias,
       // RND_CONV/SAT_SYM 2-bit results), the path other models' ScaleShifts take
-      {"TFC_2W2A_hls4ml_config", HLSFORGE_SHARED_DIR "/golden/hls4ml/TFC_2W2A/model_clean.onnx",
-       HLSFORGE_SHARED_DIR "/golden/hls4ml/TFC_2W2A/hls4ml_config_input.yml"},
+      {"TFC_2W2A_hls4ml_config", hlsforge::test_data::Path("golden/hls4ml/TFC_2W2A/model_clean.onnx"),
+       hlsforge::test_data::Path("golden/hls4ml/TFC_2W2A/hls4ml_config_input.yml")},
   };
   return cases;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds hlsforge with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-# the whole test suite with ctest. Tests read ../shared (golden vectors,
-# models, data) when it is present beside the repository.
+# the whole test suite with ctest. Tests read the full test corpus in
+# ../shared (golden vectors, models, data) when it is beside the repository,
+# else the subset in tests/data (HLSFORGE_SHARED_DIR=DIR names another corpus
+# directory; see tests/test_data.h); a test whose data is in neither skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh

@@ -23,6 +23,7 @@ void AddConvertCommand(CLI::App& app);   // convert.cpp (HLS backend engineer)
 void AddCsimCommand(CLI::App& app);      // csim.cpp (HLS backend engineer)
 void AddRtlsimCommand(CLI::App& app);    // rtlsim.cpp (Verilog backend)
 void AddSynthCommand(CLI::App& app);     // synth.cpp (Verilog backend)
+void AddSelftestCommand(CLI::App& app);  // selftest.cpp
 
 /// `hlsforge convert --backend verilog` (rtlsim.cpp): writes the Verilog
 /// project of a prepared graph.
@@ -32,6 +33,12 @@ struct VerilogConvertArgs {
   bool force = false;
 };
 void ConvertToVerilog(const ir::Graph& g, const VerilogConvertArgs& a);
+
+/// Thrown by a subcommand that ran but must end with a nonzero exit status
+/// other than 2 (selftest: 1 when a case disagrees); main() returns it.
+struct ExitWith {
+  int status;
+};
 
 // ---- helpers shared by the subcommands (common.cpp) ----
 
@@ -84,6 +91,10 @@ void ToSourceLayout(const ir::Graph& g, NDArray& y);
 
 /// Reads an input .npy (float32/float64 only) and fits it to the model input.
 StatusOr<NDArray> ReadInput(const ir::Graph& g, const std::string& path);
+
+/// A layer name made safe as a file name (the `--trace DIR` files of predict
+/// and csim: DIR/<name>.npy).
+std::string TraceFileName(const std::string& layer);
 
 /// Runs the emulator over `x` in chunks, showing progress on stderr.
 StatusOr<NDArray> PredictWithProgress(const ir::Graph& g, const NDArray& x, bool float_mode,

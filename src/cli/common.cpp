@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "commands.h"
 #include "hlsforge/emu/emulator.h"
@@ -142,6 +143,13 @@ StatusOr<NDArray> PredictWithProgress(const ir::Graph& g, const NDArray& x, bool
   }
   progress.Finish();
   return out;
+}
+
+std::string TraceFileName(const std::string& layer) {
+  std::string s = layer;
+  for (char& c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
+  return s;
 }
 
 }  // namespace hlsforge::cli

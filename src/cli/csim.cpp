@@ -1,9 +1,13 @@
-// hlsforge csim DIR [-i X.npy] [-o Y.npy] [--rebuild] [-O LEVEL]
+// hlsforge csim DIR [-i X.npy] [-o Y.npy] [--trace TDIR] [--rebuild] [-O LEVEL]
 // Compiles a generated HLS project with g++ and hlsforge's simulation headers,
-// runs its testbench and writes the outputs (.npy, exact values).
+// runs its testbench and writes the outputs (.npy, exact values); with
+// --trace, also every layer's output as TDIR/<layer>.npy, with the names,
+// shapes ([rows, layer output shape...], channels-last) and values of
+// `hlsforge predict --trace`.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -14,7 +18,7 @@ namespace hlsforge::cli {
 namespace {
 
 struct CsimArgs {
-  std::string dir, input, output, opt_level = "-O1";
+  std::string dir, input, output, trace_dir, opt_level = "-O1";
   bool rebuild = false;
 };
 
@@ -51,11 +55,21 @@ void RunCsimCmd(const CsimArgs& a) {
   co.force_rebuild = a.rebuild;
   double compile_s = 0;
   co.compile_seconds = &compile_s;
+  std::vector<std::map<std::string, NDArray>> traces;
+  if (!a.trace_dir.empty()) co.traces = &traces;
   NDArray y = ValueOrThrow(backends::RunCsim(a.dir, x, co));
+  if (!a.trace_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(a.trace_dir, ec);
+    if (ec) throw Error(a.trace_dir + ": cannot create directory: " + ec.message());
+    for (const auto& [layer, arr] : traces.at(0))
+      ThrowIfError(WriteNpy((std::filesystem::path(a.trace_dir) / (TraceFileName(layer) + ".npy")).string(), arr, false));
+  }
   const std::string out = a.output.empty() ? (std::filesystem::path(a.dir) / "tb_data" / "csim_results.npy").string() : a.output;
   ThrowIfError(WriteNpy(out, y, false));
   std::printf("csim: %lld rows x %lld outputs (compile %.1f s) -> %s\n", static_cast<long long>(y.rows()),
               static_cast<long long>(y.row_size()), compile_s, out.c_str());
+  if (!a.trace_dir.empty()) std::printf("csim: %zu layer outputs -> %s/<layer>.npy\n", traces.at(0).size(), a.trace_dir.c_str());
   const int64_t show = std::min<int64_t>(y.rows(), 5);
   for (int64_t r = 0; r < show; ++r) {
     for (int64_t c = 0; c < y.row_size(); ++c) std::printf("%s%.10g", c ? " " : "", y.data[static_cast<size_t>(r * y.row_size() + c)]);
@@ -73,6 +87,7 @@ void AddCsimCommand(CLI::App& app) {
   sub->add_option("-i,--input", a->input, "input .npy (default: the project's tb_data/tb_input_features.dat)");
   sub->add_option("-o,--output", a->output, "output .npy (default: DIR/tb_data/csim_results.npy)");
   sub->add_option("-O,--opt", a->opt_level, "g++ optimization flag")->check(CLI::IsMember({"-O0", "-O1", "-O2"}))->capture_default_str();
+  sub->add_option("--trace", a->trace_dir, "also write every layer's output to TDIR/<layer>.npy (as predict --trace)");
   sub->add_flag("--rebuild", a->rebuild, "recompile even if up to date");
   sub->callback([a] { RunCsimCmd(*a); });
 }

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     AddCsimCommand(app);
     AddRtlsimCommand(app);
     AddSynthCommand(app);
+    AddSelftestCommand(app);
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {   // --help, --version
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     return 0;
+  } catch (const ExitWith& e) {
+    return e.status;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "hlsforge: %s\n", e.what());

@@ -19,14 +19,6 @@ struct PredictArgs {
   int threads = 0;
 };
 
-/// A layer name made safe as a file name.
-std::string FileName(const std::string& layer) {
-  std::string s = layer;
-  for (char& c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
-  return s;
-}
-
 void RunPredict(const PredictArgs& a) {
   ir::Graph g = ValueOrThrow(PrepareModel(a.model, a.pipeline, false));
   NDArray x = ValueOrThrow(ReadInput(g, a.input));
@@ -42,7 +34,7 @@ void RunPredict(const PredictArgs& a) {
     opt.threads = a.threads;
     auto trace = ValueOrThrow(emu::Trace(g, x, opt));
     for (const auto& [layer, arr] : trace)
-      ThrowIfError(WriteNpy((fs::path(a.trace_dir) / (FileName(layer) + ".npy")).string(), arr,
+      ThrowIfError(WriteNpy((fs::path(a.trace_dir) / (TraceFileName(layer) + ".npy")).string(), arr,
                             a.dtype == "float32"));
   }
 }

@@ -33,10 +33,12 @@ int64_t NDArray::row_size() const {
   return n;
 }
 
-std::string ShapeToString(const std::vector<int64_t>& shape) {
+// Appended piece by piece: `(i ? ", " : "") + std::to_string(d)` makes GCC 12
+// at -O2 warn falsely (-Wrestrict, a literal prepended to a temporary).
+std::string ShapeToString(const std::vector<int64_t>& shape, std::string_view sep) {
   std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
+  for (size_t i = 0; i < shape.size(); ++i) s.append(i ? sep : "").append(std::to_string(shape[i]));
+  return s.append("]");
 }
 
 bool IsFloatDtype(const std::string& d) {

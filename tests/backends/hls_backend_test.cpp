@@ -16,6 +16,7 @@
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
@@ -192,7 +193,7 @@ TEST(HlsTables, WellSizedSoftmaxDoesNotWarn) {
 
 // The golden configs reproduce the reference's 1/N softmax; the tool says so.
 TEST(HlsTables, GoldenThreeLayerKerasStableSoftmaxWarns) {
-  const std::string dir = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/three_layer_keras";
+  const std::string dir = hlsforge::test_data::Root() + "/golden/hls4ml/three_layer_keras";
   auto g = flow::LoadConfiguredModel(dir + "/model_clean.onnx", dir + "/hls4ml_config_input.yml");
   ASSERT_TRUE(g.ok()) << g.status().message();
   auto w = WriteWarnings(*g, "sm_golden");

@@ -1,6 +1,6 @@
-// Acceptance of the HLS backend on convolutional networks (issue 6): for every
-// CNN of the issue, the C simulation equals emu::Predict bit for bit, in both
-// io types and both strategies:
+// Acceptance of the HLS backend on convolutional networks: for every CNN
+// below, every layer's output of the C simulation (traced) equals emu::Trace
+// bit for bit, in both io types and both strategies:
 //   models    models/onnx/conv1d_small_keras, conv2d_small_keras (channels-first
 //             Keras exports), separable_conv_model_ch_last (QONNX, channels-
 //             last), models/keras/KERAS_conv1d_small, KERAS_conv2d_model
@@ -16,6 +16,13 @@
 //             resource_parallel     Resource (Conv/Dense reuse factor = the
 //                                   valid one nearest 4), io_parallel, PF as above
 //             resource_stream       Resource (same reuse factors), io_stream
+//             latency_parallel_inp_norm  (only for the models whose stable
+//                                   softmax returns hls4ml's constant 1/N under
+//                                   their config) explicit inp_norm
+//                                   ap_ufixed<16,5,TRN,SAT>: the softmax varies
+//   varying   every compared layer output takes at least the case's minimum
+//             of distinct values (stated in each TEST); the constant softmax
+//             of those configs is asserted constant instead
 //   rows      golden dirs: the first 200 rows of input_normal.npy + the first
 //             100 of input_uniform4.npy (channels-last; the channels-first
 //             exports take channels-last inputs too, their transposes are
@@ -23,6 +30,8 @@
 //             golden/keras/<model>/input.npy; separable_conv_model_ch_last
 //             (a 512x512x3 image, 4,194,304 outputs and 107 M MACs per row):
 //             2 rows N(0, 1) with seed 6.
+// separable_conv_model_ch_last traces one variant only (latency_parallel:
+// 8.4 M values per layer output), the others compare the model output.
 // The variants of a model are compiled into ONE C-simulation program
 // (RunCsimBatch, distinct namespaces: one g++ run per model and config, -O1).
 // Each test prints its coverage and compile time.
@@ -34,19 +43,21 @@
 
 #include "hlsforge/flow/flow.h"
 #include "hls_test_util.h"
+#include "test_data.h"
 
 using namespace hls_test;
 using namespace hlsforge;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 struct Variant {
   const char* name;
   ir::Strategy strategy;
   ir::IOType io;
   bool pf;  // ParallelizationFactor > 1 where valid
+  bool inp_norm = false;  // explicit inp_norm: the stable softmax varies
 };
 const Variant kVariants[] = {
     {"latency_parallel", ir::Strategy::Latency, ir::IOType::Parallel, false},
@@ -55,6 +66,10 @@ const Variant kVariants[] = {
     {"resource_parallel", ir::Strategy::Resource, ir::IOType::Parallel, true},
     {"resource_stream", ir::Strategy::Resource, ir::IOType::Stream, false},
 };
+const Variant kInpNorm = {"latency_parallel_inp_norm", ir::Strategy::Latency, ir::IOType::Parallel, false, true};
+
+// What a case's softmax does under its config.
+enum class Softmax { Varies, ConstantPitfall };
 
 /// Applies a variant's strategy, reuse factors and parallelization factors;
 /// returns a description of what was set ("Conv_0 rf 4 pf 2, ...").
@@ -108,10 +123,11 @@ NDArray GoldenRows(const std::string& golden_dir, const std::string& prefix) {
 }
 
 // model: .onnx / .json; config: "" (default config) or a YAML; x: inputs
-// [rows, per-sample shape...]; golden_out: the reference hls4ml C simulation
-// for those rows (empty: none).
+// [rows, per-sample shape...]; min_distinct: distinct values every compared
+// layer output must take; golden_out: the reference hls4ml C simulation for
+// those rows (empty: none).
 void CnnAcceptanceCase(const std::string& tag, const std::string& model, const std::string& config, const NDArray& x,
-                       const NDArray& golden_out = {}) {
+                       const Distinct& min_distinct, Softmax softmax, const NDArray& golden_out = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   auto loaded = flow::LoadConfiguredModel(model, config);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -123,9 +139,16 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
   std::vector<NDArray> inputs;
   std::vector<ir::Graph> graphs;
   std::vector<std::string> applied;
-  for (const auto& v : kVariants) {
+  std::vector<Variant> variants(std::begin(kVariants), std::end(kVariants));
+  if (softmax == Softmax::ConstantPitfall) variants.push_back(kInpNorm);
+  for (const auto& v : variants) {
     ir::Graph g = *loaded;
+    if (v.inp_norm) ExplicitInpNorm(g);
     applied.push_back(ApplyVariant(g, v));
+    Replan(g, v.io);
+    for (const auto& l : g.layers)
+      if (l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Conv)
+        ASSERT_EQ(l.plan->strategy, v.strategy) << tag << " " << l.name;
     auto dir = WriteBatchProject(g, v.io, v.name, root);
     ASSERT_TRUE(dir.ok()) << tag << " " << v.name << ": " << dir.status().message();
     dirs.push_back(*dir);
@@ -136,21 +159,41 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
   double compile_s = 0;
   co.compile_seconds = &compile_s;
   const auto t1 = std::chrono::steady_clock::now();
+  // A huge model: the first variant only is traced (one more program).
+  const bool huge = x.size() >= 1000000;
+  std::vector<std::map<std::string, NDArray>> traces;
+  if (!huge) co.traces = &traces;
   auto ys = backends::RunCsimBatch(dirs, inputs, (root / "batch").string(), co);
   ASSERT_TRUE(ys.ok()) << tag << ": " << ys.status().message();
+  if (huge) {
+    backends::CsimOptions c1;
+    c1.traces = &traces;
+    auto y1 = backends::RunCsimBatch({dirs[0]}, {x}, (root / "batch_trace").string(), c1);
+    ASSERT_TRUE(y1.ok()) << tag << ": " << y1.status().message();
+  }
   const double csim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   auto e = emu::Predict(graphs[0], x);
   ASSERT_TRUE(e.ok()) << e.status().message();
+  int64_t layers = 0;
   for (size_t k = 0; k < graphs.size(); ++k) {
-    if (k > 0 && x.size() < 1000000) {  // strategy, reuse, parallelization never change the emulator's arithmetic
-      auto ek = emu::Predict(graphs[k], x);
-      ASSERT_TRUE(ek.ok()) << ek.status().message();
-      ASSERT_EQ(ek->data, e->data) << tag << " " << kVariants[k].name;
+    NDArray ek = *e;
+    if (k > 0 && (!huge || variants[k].inp_norm)) {
+      auto p = emu::Predict(graphs[k], x);
+      ASSERT_TRUE(p.ok()) << p.status().message();
+      ek = std::move(p).value();
+      if (!variants[k].inp_norm) {  // strategy, reuse, parallelization never change the emulator's arithmetic
+        ASSERT_EQ(ek.data, e->data) << tag << " " << variants[k].name;
+      }
     }
     std::string first;
-    const int64_t diff = CountDiff((*ys)[k], *e, &first);
-    EXPECT_EQ(diff, 0) << tag << " " << kVariants[k].name << " (" << applied[k] << "): " << diff
+    const int64_t diff = CountDiff((*ys)[k], ek, &first);
+    EXPECT_EQ(diff, 0) << tag << " " << variants[k].name << " (" << applied[k] << "): " << diff
                        << " values differ; first: " << first;
+    if (k >= traces.size()) continue;
+    // the layers' values vary alike in every variant but the explicit-inp_norm one: checked once
+    ExpectTraceEqualAndVarying(graphs[k], x, traces[k], &layers, k == 0 || variants[k].inp_norm, min_distinct,
+                               softmax == Softmax::ConstantPitfall && !variants[k].inp_norm,
+                               tag + " " + variants[k].name);
   }
   if (!golden_out.data.empty()) {  // the reference hls4ml C simulation (float32 outputs)
     ASSERT_EQ(golden_out.data.size(), e->data.size()) << tag;
@@ -164,36 +207,44 @@ void CnnAcceptanceCase(const std::string& tag, const std::string& model, const s
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("[ covered  ] %s: %lld rows x %lld outputs, %zu variants (latency/resource x io_parallel/io_stream, "
-              "parallelization factor) bit-exact vs emu::Predict%s; one g++ %.1f s, C simulation (with g++) %.1f s, "
-              "total %.1f s\n",
+              "parallelization factor%s) bit-exact vs emu::Predict%s, %lld layer outputs vs emu::Trace, each >= %lld "
+              "distinct values%s; one g++ %.1f s, C simulation (with g++) %.1f s, total %.1f s\n",
               tag.c_str(), static_cast<long long>(x.rows()), static_cast<long long>(e->row_size()), graphs.size(),
-              golden_out.data.empty() ? "" : " and vs hls4ml's C simulation", compile_s, csim_s, secs);
+              softmax == Softmax::ConstantPitfall ? ", explicit inp_norm" : "",
+              golden_out.data.empty() ? "" : " and vs hls4ml's C simulation", static_cast<long long>(layers),
+              static_cast<long long>(min_distinct.all),
+              softmax == Softmax::ConstantPitfall ? " (the default-config softmax: constant 1/N, asserted)" : "",
+              compile_s, csim_s, secs);
   if (!::testing::Test::HasFailure()) fs::remove_all(root);
 }
 
 const std::string kGolden = kShared + "/golden/hls4ml/";
 
-void OnnxWithGoldenInputs(const std::string& model) {
+void OnnxWithGoldenInputs(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   CnnAcceptanceCase("onnx_" + model, kShared + "/models/onnx/" + model + ".onnx", "",
-                    GoldenRows(kGolden + model, "input"));
+                    GoldenRows(kGolden + model, "input"), min_distinct, softmax);
 }
 
-void GoldenConfig(const std::string& model) {
+void GoldenConfig(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   const std::string d = kGolden + model;
   CnnAcceptanceCase("golden_" + model, d + "/model_clean.onnx", d + "/hls4ml_config_input.yml",
-                    GoldenRows(d, "input"), GoldenRows(d, "output_hls4ml"));
+                    GoldenRows(d, "input"), min_distinct, softmax, GoldenRows(d, "output_hls4ml"));
 }
 
-void Keras(const std::string& model) {
+void Keras(const std::string& model, const Distinct& min_distinct, Softmax softmax) {
   CnnAcceptanceCase("keras_" + model, kShared + "/models/keras/" + model + ".json", "",
-                    Rows(ReadOrThrow(kShared + "/golden/keras/" + model + "/input.npy"), 300));
+                    Rows(ReadOrThrow(kShared + "/golden/keras/" + model + "/input.npy"), 300), min_distinct, softmax);
 }
 
 }  // namespace
 
+// Each case states the distinct values every compared layer output must take
+// over its rows (capped by what the layer's type holds), with the exceptions
+// it lists, and whether its stable softmax is the known constant 1/N under its
+// config.
 // models/onnx, default config (every precision auto over fixed<16,6>)
-TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_small_keras"); }
-TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras"); }
+TEST(HlsCnnAcceptance, Onnx_conv1d_small_keras) { OnnxWithGoldenInputs("conv1d_small_keras", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Onnx_conv2d_small_keras) { OnnxWithGoldenInputs("conv2d_small_keras", {100}, Softmax::ConstantPitfall); }
 TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   const std::string path = kShared + "/models/onnx/separable_conv_model_ch_last.onnx";
   auto g = flow::LoadConfiguredModel(path, "");
@@ -206,11 +257,12 @@ TEST(HlsCnnAcceptance, Onnx_separable_conv_model_ch_last) {
   std::mt19937 rng(6);
   std::normal_distribution<double> d(0, 1);
   for (int64_t i = 0; i < rows * in.size(); ++i) x.data.push_back(static_cast<float>(d(rng)));
-  CnnAcceptanceCase("onnx_separable_conv_model_ch_last", path, "", x);
+  // A 4-bit quantized model: LeakyRelu_0 (fixed<4,2>) of a 4-bit input takes 7 values.
+  CnnAcceptanceCase("onnx_separable_conv_model_ch_last", path, "", x, {150, {{"LeakyRelu_0", 7}}}, Softmax::Varies);
 }
 // golden/hls4ml: model_clean.onnx + hls4ml_config_input.yml (also == hls4ml's C simulation)
-TEST(HlsCnnAcceptance, Golden_conv1d_small_keras) { GoldenConfig("conv1d_small_keras"); }
-TEST(HlsCnnAcceptance, Golden_conv2d_small_keras) { GoldenConfig("conv2d_small_keras"); }
+TEST(HlsCnnAcceptance, Golden_conv1d_small_keras) { GoldenConfig("conv1d_small_keras", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Golden_conv2d_small_keras) { GoldenConfig("conv2d_small_keras", {100}, Softmax::ConstantPitfall); }
 // models/keras, default config
-TEST(HlsCnnAcceptance, Keras_KERAS_conv1d_small) { Keras("KERAS_conv1d_small"); }
-TEST(HlsCnnAcceptance, Keras_KERAS_conv2d_model) { Keras("KERAS_conv2d_model"); }
+TEST(HlsCnnAcceptance, Keras_KERAS_conv1d_small) { Keras("KERAS_conv1d_small", {100}, Softmax::ConstantPitfall); }
+TEST(HlsCnnAcceptance, Keras_KERAS_conv2d_model) { Keras("KERAS_conv2d_model", {100}, Softmax::ConstantPitfall); }

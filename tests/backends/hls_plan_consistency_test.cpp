@@ -19,12 +19,12 @@
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/report/summary.h"
+#include "test_data.h"
 
 namespace {
 
 using namespace hls_test;
 
-const std::string kShared = std::string(HLSFORGE_SHARED_DIR);
 const std::string kSource = std::string(HLSFORGE_SOURCE_DIR);
 
 struct Model {
@@ -33,26 +33,29 @@ struct Model {
 
 std::vector<Model> BundledModels() {
   std::vector<Model> m;
-  const std::string onnx = kShared + "/models/onnx/", qonnx = kShared + "/models/qonnx/";
-  const std::string keras = kShared + "/models/keras/";
+  // Corpus files through tests/test_data.h (../shared, else tests/data).
+  const auto corpus = [](const std::string& rel) { return test_data::Path(rel); };
+  const auto onnx = [&](const std::string& n) { return corpus("models/onnx/" + n); };
+  const auto qonnx = [&](const std::string& n) { return corpus("models/qonnx/" + n); };
+  const auto keras = [&](const std::string& n) { return corpus("models/keras/" + n); };
   for (const char* n : {"three_layer_bn_pytorch", "bnn_model_fc_1layer", "two_layer_keras", "three_layer_keras",
                         "conv1d_small_keras", "dense_big_keras", "conv2d_small_keras", "three_layer_pytorch",
                         "separable_conv_model_ch_last"})
-    m.push_back({n, onnx + n + ".onnx", "", ""});
-  for (const char* n : {"TFC_2W2A", "TFC_1W1A", "qkeras_jettagging"}) m.push_back({n, qonnx + n + ".onnx", "", ""});
+    m.push_back({n, onnx(std::string(n) + ".onnx"), "", ""});
+  for (const char* n : {"TFC_2W2A", "TFC_1W1A", "qkeras_jettagging"}) m.push_back({n, qonnx(std::string(n) + ".onnx"), "", ""});
   for (const char* n : {"TFC_2W2A", "TFC_1W1A"})
     m.push_back({std::string("examples_") + n, kSource + "/examples/models/" + n + ".onnx", "", ""});
   for (const char* n : {"KERAS_1layer", "KERAS_3layer", "KERAS_3layer_binary_smaller", "KERAS_3layer_ternary_small",
                         "qkeras_3layer", "KERAS_conv1d_small", "KERAS_conv2d_model"})
-    m.push_back({n, keras + n + ".json", keras + n + "_weights.h5", ""});
-  m.push_back({"KERAS_3layer_70pruned", keras + "KERAS_3layer.json", keras + "KERAS_3layer_70pruned_retrained_weights.h5", ""});
-  m.push_back({"qkeras-v3_3layer", keras + "qkeras-v3_3layer.keras", "", ""});
+    m.push_back({n, keras(std::string(n) + ".json"), keras(std::string(n) + "_weights.h5"), ""});
+  m.push_back({"KERAS_3layer_70pruned", keras("KERAS_3layer.json"), keras("KERAS_3layer_70pruned_retrained_weights.h5"), ""});
+  m.push_back({"qkeras-v3_3layer", keras("qkeras-v3_3layer.keras"), "", ""});
   for (const char* n : {"proxy_jet_classifier", "proxy_mnist_homogeneous_act"})
-    m.push_back({n, keras + n + ".json", keras + n + ".h5", ""});
+    m.push_back({n, keras(std::string(n) + ".json"), keras(std::string(n) + ".h5"), ""});
   for (const char* n : {"TFC_2W2A", "bnn_model_fc_1layer", "conv1d_small_keras", "conv2d_small_keras", "dense_big_keras",
                         "qkeras_jettagging", "three_layer_keras", "three_layer_pytorch", "two_layer_keras"}) {
-    const std::string dir = kShared + "/golden/hls4ml/" + n;
-    m.push_back({std::string("golden_") + n, dir + "/model_clean.onnx", "", dir + "/hls4ml_config_input.yml"});
+    const std::string dir = "golden/hls4ml/" + std::string(n);
+    m.push_back({std::string("golden_") + n, corpus(dir + "/model_clean.onnx"), "", corpus(dir + "/hls4ml_config_input.yml")});
   }
   return m;
 }
@@ -182,6 +185,9 @@ class PlanConsistency : public ::testing::TestWithParam<Model> {};
 
 TEST_P(PlanConsistency, InspectEqualsWrittenParameters) {
   const Model& m = GetParam();
+  for (const std::string* f : {&m.path, &m.weights, &m.config})
+    if (!f->empty() && !fs::exists(*f))
+      GTEST_SKIP() << "needs " << *f << " of the full test corpus (../shared), not bundled in tests/data";
   auto loaded = flow::LoadConfiguredModel(m.path, m.config, flow::Options{m.weights, std::nullopt, std::nullopt});
   if (auto known = KnownLoadFailures().find(m.name); known != KnownLoadFailures().end()) {
     ASSERT_FALSE(loaded.ok()) << m.name << " loads now: remove it from KnownLoadFailures";

@@ -1,4 +1,4 @@
-// Runs the built hlsforge CLI (HLSFORGE_BINARY) and captures its results.
+// Runs the built hlsforge CLI (HLSFORGE_BINARY) or another program and captures its results.
 #pragma once
 
 #include <sys/wait.h>
@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "test_data.h"
 
 namespace hlsforge::cli_test {
 
@@ -46,10 +48,13 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-/// Runs `hlsforge <args...>`; stdout and stderr are captured separately.
-inline RunResult RunCli(const std::vector<std::string>& args) {
+/// Runs `program <args...>` in the directory `cwd` (empty: the current one);
+/// stdout and stderr are captured separately.
+inline RunResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                            const std::string& cwd = "") {
   TempDir tmp("run");
-  std::string cmd = Quote(HLSFORGE_BINARY);
+  std::string cmd = cwd.empty() ? std::string() : std::string("cd ").append(Quote(cwd)).append(" && ");
+  cmd.append(Quote(program));
   // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "literal" + string temporaries.
   for (const auto& a : args) cmd.append(" ").append(Quote(a));
   cmd.append(" >").append(Quote(tmp / "out")).append(" 2>").append(Quote(tmp / "err")).append(" </dev/null");
@@ -61,7 +66,10 @@ inline RunResult RunCli(const std::vector<std::string>& args) {
   return r;
 }
 
-inline std::string Shared(const std::string& rel) { return std::string(HLSFORGE_SHARED_DIR) + "/" + rel; }
+/// Runs the built `hlsforge <args...>` (HLSFORGE_BINARY).
+inline RunResult RunCli(const std::vector<std::string>& args) { return RunProgram(HLSFORGE_BINARY, args); }
+
+inline std::string Shared(const std::string& rel) { return test_data::Path(rel); }
 inline std::string Source(const std::string& rel) { return std::string(HLSFORGE_SOURCE_DIR) + "/" + rel; }
 
 }  // namespace hlsforge::cli_test

@@ -1,4 +1,4 @@
-// Keras / QKeras models through the CLI (issue 5):
+// Keras / QKeras models through the CLI:
 //  * `hlsforge convert MODEL -o DIR --csim -i X.npy` writes an HLS project
 //    whose C simulation equals `hlsforge predict MODEL -i X.npy` bit for bit
 //    (first 100 rows of ../shared/golden/keras/<model>/input.npy, to bound

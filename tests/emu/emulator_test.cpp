@@ -151,6 +151,31 @@ TEST(Emulator, ScaleShiftExactThenOneRounding) {
   EXPECT_EQ(y->data[3], 7.9375);   // 14 saturates
 }
 
+// Words too wide for 64-bit arithmetic (input 40 + scale 32 bits: the
+// product alone needs 72): the sum x * scale + bias is still exact, then
+// assigned once. The values are exact in double, so the expected words are
+// plain double arithmetic.
+TEST(Emulator, ScaleShiftWideWordsExact) {
+  const double u = std::ldexp(1.0, -20), v = std::ldexp(1.0, -40);
+  const std::vector<double> scale = {-1.5 + u, 7.25 + 4 * u}, bias = {0.5 + 3 * v, -5 * v};
+  ir::Layer bn;
+  bn.kind = ir::LayerKind::ScaleShift;
+  bn.params["scale"] = ir::Param{{2}, scale, T("ap_fixed<32,12>")};
+  bn.params["bias"] = ir::Param{{2}, bias, T("ap_fixed<48,8>")};
+  // result: 40 fractional bits (exact), and 8 (rounded to nearest at 2^-8)
+  for (const char* res : {"ap_fixed<56,16,AP_RND,AP_SAT>", "ap_fixed<24,16,AP_RND,AP_SAT>"}) {
+    auto g = UnaryGraph(bn, 4, "ap_fixed<40,20>", res);
+    const std::vector<double> x = {3.75 + u, -100.125, -0.5 - 3 * u, 2 * u};
+    auto y = Predict(g, Rows({x}));
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    const FixedType rt = T(res);
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double exact = x[i] * scale[i % 2] + bias[i % 2];
+      EXPECT_EQ(y->data[i], rt.ToDouble(rt.Quantize(exact))) << res << " element " << i;
+    }
+  }
+}
+
 TEST(Emulator, FloatModeIsExactMath) {
   ir::Layer sm;
   sm.kind = ir::LayerKind::Softmax;

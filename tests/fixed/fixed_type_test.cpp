@@ -138,6 +138,9 @@ TEST(FixedType, Queries) {
   EXPECT_EQ(u.max_value(), 255.0 * 4);
   EXPECT_EQ(FixedType(64, 64, false).max_word(), -1);  // all-ones pattern
   EXPECT_EQ(FixedType(64, 64, false).max_value(), 18446744073709551615.0);
+  EXPECT_EQ(FixedType(1, 1).max_word(), 0);  // signed 1 bit: {-1, 0}
+  EXPECT_EQ(FixedType(1, 1).min_word(), -1);
+  EXPECT_EQ(FixedType(1, -3).max_value(), 0.0);
   const FixedType m = t.with_modes(Quant::RND, Overflow::SAT);
   EXPECT_EQ(m.quant(), Quant::RND);
   EXPECT_EQ(m.overflow(), Overflow::SAT);

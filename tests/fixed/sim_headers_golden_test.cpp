@@ -1,6 +1,8 @@
 // Our simulation headers (src/backends/hls/sim_headers) reproduce every line
-// of ../shared/golden/ap_fixed/vectors.txt, through the C++ types themselves
-// (one instantiation per type combination, see gen_sim_headers_golden.py).
+// of ../shared/golden/ap_fixed/vectors.txt (ap_fixed.h / ap_int.h) and of
+// ../shared/golden/ac_fixed/vectors.txt (ac_fixed.h / ac_int.h), through the
+// C++ types themselves (one instantiation per type combination, see
+// gen_sim_headers_golden.py).
 #include <cstdio>
 #include <map>
 #include <string>
@@ -53,16 +55,23 @@ std::string Check(const Registry& reg, const Case& c) {
   return buf;
 }
 
-TEST(SimHeadersGolden, ReproduceEveryLine) {
+void CheckEveryLine(fx::Family family) {
   std::vector<Case> cases;
   std::string error;
-  ASSERT_TRUE(golden::ReadVectors(&cases, &error)) << error;
-  ASSERT_EQ(cases.size(), 53720u) << "vectors.txt changed: update the expected count";
+  ASSERT_TRUE(golden::ReadVectors(family, &cases, &error)) << error;
+  ASSERT_EQ(cases.size(), golden::ExpectedCount(family)) << "vectors.txt changed: update the expected count";
   Registry reg;
-  RegisterQuant(&reg);
-  RegisterCast(&reg);
-  RegisterArith(&reg);
-  RegisterToInt(&reg);
+  if (family == fx::Family::AC) {
+    RegisterAcQuant(&reg);
+    RegisterAcCast(&reg);
+    RegisterAcArith(&reg);
+    RegisterAcToInt(&reg);
+  } else {
+    RegisterQuant(&reg);
+    RegisterCast(&reg);
+    RegisterArith(&reg);
+    RegisterToInt(&reg);
+  }
   std::map<std::string, int> checked;
   size_t failed = 0;
   std::string msg;
@@ -71,16 +80,19 @@ TEST(SimHeadersGolden, ReproduceEveryLine) {
     const std::string why = Check(reg, c);
     if (!why.empty() && ++failed <= 20) msg += "  " + c.line + "  -> " + why + "\n";
   }
-  std::printf("[golden] sim headers checked:");
+  std::printf("[golden] sim headers (%s) checked:", family == fx::Family::AC ? "ac_fixed.h" : "ap_fixed.h");
   for (const auto& [kind, n] : checked) {
     std::printf(" %s=%d", kind.c_str(), n);
-    RecordProperty("checked_" + kind, n);
+    ::testing::Test::RecordProperty("checked_" + kind, n);
   }
   std::printf(" total=%zu (type combinations: quant=%zu cast=%zu arith=%zu toint=%zu), mismatches=%zu\n",
               cases.size(), reg.quant.size(), reg.cast.size(), reg.arith.size(), reg.toint.size(),
               failed);
   EXPECT_EQ(failed, 0u) << "first mismatches:\n" << msg;
 }
+
+TEST(SimHeadersGolden, ReproduceEveryLine) { CheckEveryLine(fx::Family::AP); }
+TEST(SimHeadersGolden, ReproduceEveryAcLine) { CheckEveryLine(fx::Family::AC); }
 
 }  // namespace
 }  // namespace hlsforge

@@ -34,6 +34,7 @@
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/report/summary.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 namespace {
 
@@ -41,7 +42,7 @@ using hlsforge::FixedType;
 using hlsforge::NDArray;
 namespace ir = hlsforge::ir;
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 std::string Model(const std::string& f) { return kShared + "/models/keras/" + f; }
 std::string Golden(const std::string& m, const std::string& f) { return kShared + "/golden/keras/" + m + "/" + f; }
 

@@ -12,6 +12,7 @@
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/keras_frontend.h"
 #include "hlsforge/util/ndarray.h"
+#include "test_data.h"
 
 using hlsforge::NDArray;
 
@@ -23,7 +24,7 @@ struct Case {
   const char* weights;
 };
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 void ExpectClose(const NDArray& got, const NDArray& want, int64_t rows, const std::string& what) {
   ASSERT_EQ(got.row_size(), want.row_size()) << what;

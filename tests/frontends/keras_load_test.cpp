@@ -12,6 +12,7 @@
 
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/frontends/keras_frontend.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using hlsforge::frontends::LoadKeras;
@@ -21,7 +22,7 @@ using hlsforge::ir::LayerKind;
 
 namespace {
 
-const std::string kModels = std::string(HLSFORGE_SHARED_DIR) + "/models/keras/";
+const std::string kModels = hlsforge::test_data::Root() + "/models/keras/";
 
 std::string M(const std::string& f) { return kModels + f; }
 
@@ -187,7 +188,7 @@ TEST(KerasLoad, QKerasV3Zip) {
 }
 
 TEST(KerasLoad, ConvModelsLoad) {
-  // Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
+  // Convolutional networks: Conv1D/Conv2D with fused ReLU, Dropout (alias), Flatten after conv
   auto g = LoadKeras(M("KERAS_conv1d_small.json"), M("KERAS_conv1d_small_weights.h5"));
   ASSERT_TRUE(g.ok()) << g.status().message();
   const hlsforge::ir::Layer* c = g->FindLayer("conv1_relu");
@@ -378,7 +379,7 @@ TEST(KerasErrors, TruncatedH5) {
   TempDir d;
   std::string bytes = ReadText(M("KERAS_1layer_weights.h5"));
   for (size_t keep : {bytes.size() / 2, size_t{100}, size_t{0}}) {
-    const std::string w = d / ("t" + std::to_string(keep) + ".h5");
+    const std::string w = d / std::string("t").append(std::to_string(keep)).append(".h5");  // not "t" + ...: GCC 12 -Wrestrict
     WriteText(w, bytes.substr(0, keep));
     auto g = LoadKeras(M("KERAS_1layer.json"), w);
     ASSERT_FALSE(g.ok()) << keep;

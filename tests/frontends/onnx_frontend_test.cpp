@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using hlsforge::frontends::LoadOnnx;
@@ -23,7 +24,7 @@ using hlsforge::ir::LayerKind;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+const std::string kShared = hlsforge::test_data::Root();
 
 Graph MustLoad(const std::string& path) {
   auto g = LoadOnnx(path);
@@ -86,7 +87,7 @@ class RealModel : public ::testing::TestWithParam<Expect> {};
 
 TEST_P(RealModel, LoadsWithExpectedStructure) {
   const Expect& e = GetParam();
-  Graph g = MustLoad(kShared + "/" + e.path);
+  Graph g = MustLoad(hlsforge::test_data::Path(e.path));
   ASSERT_FALSE(g.layers.empty());
   EXPECT_TRUE(g.Validate().ok()) << g.Validate().message();
   for (auto [k, n] : e.kinds) EXPECT_EQ(Count(g, k), n) << hlsforge::ir::ToString(k) << " in " << Summary(g);
@@ -154,7 +155,7 @@ TEST(OnnxFrontend, DenseWeightLayoutGemmTransB) {
 }
 
 TEST(OnnxFrontend, QonnxQuantizersTFC2W2A) {
-  Graph g = MustLoad(kShared + "/models/qonnx/TFC_2W2A.onnx");
+  Graph g = MustLoad(hlsforge::test_data::Path("models/qonnx/TFC_2W2A.onnx"));
   const Layer* q = g.FindLayer("Quant_4");
   ASSERT_NE(q, nullptr);
   EXPECT_EQ(q->kind, LayerKind::Quantize);
@@ -260,7 +261,7 @@ TEST_P(GoldenNames, ConfigKeysResolve) {
   const std::string dir = kShared + "/golden/hls4ml/" + c.golden;
   const auto keys = ConfigKeys(dir + "/hls4ml_config_input.yml");
   ASSERT_FALSE(keys.empty());
-  for (const std::string& model : {dir + "/model_clean.onnx", kShared + "/" + c.original}) {
+  for (const std::string& model : {dir + "/model_clean.onnx", hlsforge::test_data::Path(c.original)}) {
     Graph g = MustLoad(model);
     for (const std::string& k : keys) EXPECT_NE(g.FindLayer(k), nullptr) << model << ": key " << k << "\n" << Summary(g);
   }
@@ -284,7 +285,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Original and clean model give the same layers (names, kinds, params).
 TEST_P(GoldenNames, OriginalMatchesClean) {
   const GoldenCase& c = GetParam();
-  Graph a = MustLoad(kShared + "/" + c.original);
+  Graph a = MustLoad(hlsforge::test_data::Path(c.original));
   Graph b = MustLoad(kShared + "/golden/hls4ml/" + c.golden + "/model_clean.onnx");
   ASSERT_EQ(a.layers.size(), b.layers.size()) << Summary(a) << "\n" << Summary(b);
   for (size_t i = 1; i < a.layers.size(); ++i) {
@@ -357,7 +358,7 @@ TEST(OnnxFrontendErrors, NonexistentFile) {
 }
 
 TEST(OnnxFrontendErrors, TruncatedFiles) {
-  std::ifstream f(kShared + "/models/qonnx/TFC_2W2A.onnx", std::ios::binary);
+  std::ifstream f(hlsforge::test_data::Path("models/qonnx/TFC_2W2A.onnx"), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 1000u);
   for (size_t len : {size_t{0}, size_t{1}, size_t{7}, size_t{100}, bytes.size() / 3, bytes.size() / 2,
@@ -414,9 +415,9 @@ TEST(OnnxFrontendErrors, UnsupportedOp) {
 }
 
 TEST(OnnxFrontend, ConvModelsLoad) {
-  // Conv models of ../shared (tests/emu/golden_conv_test.cpp checks their outputs)
+  // convolutional models (tests/emu/golden_conv_test.cpp checks their outputs)
   for (const char* m : {"models/onnx/conv1d_small_keras.onnx", "models/onnx/conv2d_small_keras.onnx"}) {
-    auto g = LoadOnnx(kShared + "/" + m);
+    auto g = LoadOnnx(hlsforge::test_data::Path(m));
     ASSERT_TRUE(g.ok()) << g.status().message();
     EXPECT_TRUE(g->Validate().ok()) << g->Validate().message();
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "hlsforge/ir/config.h"
+#include "test_data.h"
 
 using namespace hlsforge;
 using namespace hlsforge::ir;
@@ -259,14 +260,14 @@ TEST(Config, GoldenInputConfigsParse) {
   for (const char* m : {"two_layer_keras", "three_layer_keras", "TFC_2W2A", "qkeras_jettagging",
                         "bnn_model_fc_1layer"}) {
     for (const char* f : {"hls4ml_config_input.yml", "hls4ml_config_written.yml"}) {
-      const std::string path = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/" + m + "/" + f;
+      const std::string path = hlsforge::test_data::Root() + "/golden/hls4ml/" + m + "/" + f;
       auto c = LoadConfig(path);
       EXPECT_TRUE(c.ok()) << c.status().message();
     }
   }
 }
 
-// ---- ParallelizationFactor (conv/pooling, issue 6) ---------------------------------
+// ---- ParallelizationFactor (conv/pooling) -----------------------------------------
 
 namespace {
 
@@ -443,13 +444,13 @@ TEST(ConfigParallelizationFactor, GenerateConfigWritesItForConvAndPoolingOnly) {
 TEST(ConfigParallelizationFactor, GoldenConvConfigsParseAndCliWritesIt) {
   for (const char* m : {"conv1d_small_keras", "conv2d_small_keras"}) {
     for (const char* f : {"hls4ml_config_input.yml", "hls4ml_config_written.yml"}) {
-      const std::string path = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/" + m + "/" + f;
+      const std::string path = hlsforge::test_data::Root() + "/golden/hls4ml/" + m + "/" + f;
       auto c = LoadConfig(path);
       EXPECT_TRUE(c.ok()) << c.status().message();
     }
   }
   // `hlsforge config --granularity name` on the real CNN: its Conv layer gets the key.
-  const std::string cmd = std::string(HLSFORGE_BINARY) + " config " + HLSFORGE_SHARED_DIR +
+  const std::string cmd = std::string(HLSFORGE_BINARY) + " config " + hlsforge::test_data::Root() +
                           "/models/onnx/conv2d_small_keras.onnx --granularity name 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);

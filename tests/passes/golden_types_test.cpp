@@ -1,6 +1,6 @@
 // Golden: LoadOnnx + hls4ml_config_input.yml + ApplyConfig + default pipeline
 // must give exactly the types of hls4ml's generated firmware (defines.h,
-// parameters.h, myproject.cpp of /work/shared/golden/hls4ml/<model>).
+// parameters.h, myproject.cpp of golden/hls4ml/<model> in the test corpus).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -10,6 +10,7 @@
 #include "hlsforge/frontends/onnx_frontend.h"
 #include "hlsforge/ir/config.h"
 #include "hlsforge/passes/pass.h"
+#include "test_data.h"
 
 using namespace hlsforge;
 
@@ -90,7 +91,7 @@ std::string Prec(const ir::Layer& l, const std::string& key) {
 }
 
 void CheckModel(const std::string& model) {
-  const std::string dir = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/" + model;
+  const std::string dir = hlsforge::test_data::Root() + "/golden/hls4ml/" + model;
   auto g = frontends::LoadOnnx(dir + "/model_clean.onnx");
   ASSERT_TRUE(g.ok()) << g.status().message();
   auto cfg = ir::LoadConfig(dir + "/hls4ml_config_input.yml");
@@ -161,7 +162,7 @@ TEST(GoldenTypes, Conv1dSmallKeras) { CheckModel("conv1d_small_keras"); }
 TEST(GoldenTypes, Conv2dSmallKeras) { CheckModel("conv2d_small_keras"); }
 TEST(GoldenTypes, LegacySoftmaxConfigs) {
   for (const char* m : {"three_layer_keras", "dense_big_keras"}) {
-    const std::string dir = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/" + m + "/legacy_softmax";
+    const std::string dir = hlsforge::test_data::Root() + "/golden/hls4ml/" + m + "/legacy_softmax";
     auto c = ir::LoadConfig(dir + "/hls4ml_config_input.yml");
     ASSERT_TRUE(c.ok()) << c.status().message();
   }

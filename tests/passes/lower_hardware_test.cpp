@@ -245,6 +245,13 @@ TEST(LowerHardware, SoftmaxTablesAndTheirWarnings) {
   const LayerPlan c = n.Plan("sm");
   EXPECT_EQ(Count(c.warnings, "bins 128 wide"), 1);
   EXPECT_EQ(Count(c.warnings, "constant 1/5"), 1);
+  // The latency softmax indexes its exp table by the input itself, not by
+  // max - x: the input type is the index type, inp_norm_t plays no part.
+  n.g.layers.back().config.softmax_impl = ir::SoftmaxImpl::Latency;
+  const LayerPlan lat = n.Plan("sm");
+  ASSERT_EQ(lat.tables.size(), 2u);
+  ASSERT_TRUE(lat.tables[0].index_type);
+  EXPECT_EQ(*lat.tables[0].index_type, FixedType(16, 6));
 }
 
 TEST(LowerHardware, SlotSpellingsRoundTrip) {

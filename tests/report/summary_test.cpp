@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "hlsforge/flow/flow.h"
+#include "test_data.h"
 
 namespace hlsforge::report {
 namespace {
@@ -417,7 +418,7 @@ TEST(SummaryConv, TableHasParallelizationColumnOnlyForWindowModels) {
 
 // ---- the real CNNs, by hand -------------------------------------------------------------
 
-const std::string kModels = std::string(HLSFORGE_SHARED_DIR) + "/models/onnx/";
+const std::string kModels = hlsforge::test_data::Root() + "/models/onnx/";
 
 ir::Graph Configured(const std::string& model, const std::string& yaml = "") {
   std::string cfg;

@@ -8,13 +8,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_data.h"
+
 namespace hlsforge {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kMnist = std::string(HLSFORGE_SHARED_DIR) + "/data/mnist/";
-const std::string kImages = kMnist + "t10k-images-idx3-ubyte.gz";
-const std::string kLabels = kMnist + "t10k-labels-idx1-ubyte.gz";
+const std::string kImages = test_data::Path("data/mnist/t10k-images-idx3-ubyte.gz");
+const std::string kLabels = test_data::Path("data/mnist/t10k-labels-idx1-ubyte.gz");
 
 TEST(Mnist, ReadsTestSet) {
   auto x = ReadIdxImages(kImages);

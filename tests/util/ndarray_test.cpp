@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_data.h"
+
 namespace hlsforge {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kGolden = std::string(HLSFORGE_SHARED_DIR) + "/golden/hls4ml/three_layer_keras/";
+const std::string kGolden = hlsforge::test_data::Root() + "/golden/hls4ml/three_layer_keras/";
 
 class NpyTest : public ::testing::Test {
  protected:
@@ -246,6 +248,7 @@ TEST_F(NpyTest, NpzErrors) {
 TEST(ShapeToString, Formats) {
   EXPECT_EQ(ShapeToString({}), "[]");
   EXPECT_EQ(ShapeToString({3, 4}), "[3, 4]");
+  EXPECT_EQ(ShapeToString({1, 28, 28}, ","), "[1,28,28]");
 }
 
 }  // namespace

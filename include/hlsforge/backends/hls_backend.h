@@ -25,6 +25,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,13 @@ struct CsimOptions {
   bool force_rebuild = false;    ///< recompile even if the binary is up to date
   std::optional<bool> weights_from_txt;  ///< default: the project's manifest decides
   double* compile_seconds = nullptr;     ///< out: time spent compiling (0 if cached)
+  /// Out, when set: every layer's output in C simulation (the program is
+  /// compiled with HLSFORGE_CSIM_TRACE, see kernels/trace.h). RunCsim
+  /// stores one map, RunCsimBatch one per project, in order; each map has
+  /// the names and shapes of emu::Trace: layer name -> [rows, layer output
+  /// shape...] (the Input layer: the input as assigned to its type), values
+  /// exact.
+  std::vector<std::map<std::string, NDArray>>* traces = nullptr;
 };
 
 /// Compiles the project's C simulation (if needed) to DIR/build/csim.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hlsforge/util/status.h"
@@ -46,7 +47,7 @@ StatusOr<NpyHeader> ReadNpyHeader(const std::string& path);
 StatusOr<NDArray> ParseNpy(const std::string& bytes, const std::string& name);
 /// True for the floating dtypes "<f4", "<f8" (and "=f4", "=f8").
 bool IsFloatDtype(const std::string& descr);
-/// "[2, 3]" — a shape for messages.
-std::string ShapeToString(const std::vector<int64_t>& shape);
+/// "[2, 3]" — a shape for messages; `sep` between the dimensions.
+std::string ShapeToString(const std::vector<int64_t>& shape, std::string_view sep = ", ");
 
 }  // namespace hlsforge

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -66,9 +67,10 @@ int Shell(const std::string& cmd) { return std::system(cmd.c_str()); }
 Status Gxx(const fs::path& cwd, const fs::path& main_cpp, const fs::path& sim_include, const fs::path& exe,
            bool txt, const CsimOptions& opt, const std::string& what) {
   const fs::path log = exe.parent_path() / (exe.filename().string() + ".compile.log");
-  std::string cmd = fmt::format("cd {} && {} -std=c++17 {} -w -I firmware -I {} -I . {} {} -o {} > {} 2>&1",
+  std::string cmd = fmt::format("cd {} && {} -std=c++17 {} -w -I firmware -I {} -I . {}{} {} -o {} > {} 2>&1",
                                 Quote(cwd.string()), opt.cxx, opt.opt_level, Quote(sim_include.string()),
-                                txt ? "-DHLSFORGE_WEIGHTS_FROM_TXT" : "", Quote(main_cpp.string()),
+                                txt ? "-DHLSFORGE_WEIGHTS_FROM_TXT" : "",
+                                opt.traces ? " -DHLSFORGE_CSIM_TRACE" : "", Quote(main_cpp.string()),
                                 Quote(exe.string() + ".part"), Quote(log.string()));
   const auto t0 = std::chrono::steady_clock::now();
   int rc = Shell(cmd);
@@ -131,6 +133,43 @@ StatusOr<NDArray> ReadLog(const fs::path& out_path, int64_t rows, int64_t n_out)
   return out;
 }
 
+// Every layer's output recorded by a traced run (kernels/trace.h) in
+// trace_dir: [rows, per-sample shape...] per layer name, from the manifest.
+StatusOr<std::map<std::string, NDArray>> ReadTrace(const nlohmann::json& m, const fs::path& trace_dir, int64_t rows) {
+  std::map<std::string, NDArray> out;
+  if (!m.contains("trace"))
+    return Status::Fail(fmt::format("'{}': the project lists no traced layers (written by an older hlsforge?)",
+                                    trace_dir.parent_path().string()));
+  for (const auto& e : m["trace"]) {
+    NDArray a;
+    a.shape = {rows};
+    int64_t n = 1;
+    for (const auto& d : e["shape"]) {
+      a.shape.push_back(d.get<int64_t>());
+      n *= a.shape.back();
+    }
+    const fs::path f = trace_dir / fmt::format("layer{}.bin", e["id"].get<int>());
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return Status::Fail(fmt::format("traced C simulation wrote no '{}' (layer '{}')", f.string(), e["name"].get<std::string>()));
+    a.data.resize(static_cast<size_t>(rows * n));
+    in.read(reinterpret_cast<char*>(a.data.data()), static_cast<std::streamsize>(a.data.size() * sizeof(double)));
+    if (!in || in.peek() != EOF)
+      return Status::Fail(fmt::format("'{}' (layer '{}'): expected {} rows of {} values", f.string(),
+                                      e["name"].get<std::string>(), rows, n));
+    out[e["name"].get<std::string>()] = std::move(a);
+  }
+  return out;
+}
+
+// A fresh, empty directory.
+Status FreshDir(const fs::path& d) {
+  std::error_code ec;
+  fs::remove_all(d, ec);
+  fs::create_directories(d, ec);
+  if (ec) return Status::Fail(fmt::format("cannot create '{}': {}", d.string(), ec.message()));
+  return Status::Ok();
+}
+
 struct Io { int64_t n_in = 0, n_out = 0; };
 Io Sizes(const nlohmann::json& m) {
   Io io;
@@ -151,7 +190,7 @@ Status CompileCsim(const std::string& project_dir, const CsimOptions& opt) {
   std::error_code ec;
   fs::create_directories(dir / "build", ec);
   if (ec) return Status::Fail(fmt::format("cannot create '{}': {}", (dir / "build").string(), ec.message()));
-  const fs::path exe = dir / "build" / (txt ? "csim_txt" : "csim");
+  const fs::path exe = dir / "build" / fmt::format("csim{}{}", opt.traces ? "_trace" : "", txt ? "_txt" : "");
   if (!opt.force_rebuild && fs::exists(exe) && fs::last_write_time(exe) > Newest(dir / "firmware") &&
       fs::last_write_time(exe) > fs::last_write_time(dir / (top + "_test.cpp")))
     return Status::Ok();
@@ -211,9 +250,12 @@ StatusOr<std::vector<NDArray>> RunCsimBatch(const std::vector<std::string>& proj
     }
     f << "#include <cstdlib>\n#include <cstring>\n\nint main(int argc, char** argv) {\n";
     f << "    // argv: input and output file of every project, in order\n";
-    f << fmt::format("    if (argc != {}) return 2;\n    int rc = 0;\n", 1 + 2 * prj.size());
+    // (and, traced, the trace directory of every project)
+    const size_t per = opt.traces ? 3 : 2;
+    f << fmt::format("    if (argc != {}) return 2;\n    int rc = 0;\n", 1 + per * prj.size());
     for (size_t k = 0; k < prj.size(); ++k)
-      f << fmt::format("    if ({}::hlsforge_tb_run(argv[{}], argv[{}]) != 0) rc = 1;\n", prj[k].ns, 1 + 2 * k, 2 + 2 * k);
+      f << fmt::format("    if ({}::hlsforge_tb_run(argv[{}], argv[{}], {}) != 0) rc = 1;\n", prj[k].ns, 1 + per * k,
+                       2 + per * k, opt.traces ? fmt::format("argv[{}]", 3 + per * k) : "nullptr");
     f << "    return rc;\n}\n";
     if (!f) return Status::Fail(fmt::format("cannot write '{}'", main_cpp.string()));
   }
@@ -225,16 +267,29 @@ StatusOr<std::vector<NDArray>> RunCsimBatch(const std::vector<std::string>& proj
     const fs::path in = work / fmt::format("in_{}.dat", k), out = work / fmt::format("out_{}.log", k);
     HLSFORGE_RETURN_IF_ERROR(WriteDat(in, inputs[k], prj[k].rows, prj[k].io.n_in));
     args += " " + Quote(in.string()) + " " + Quote(out.string());
+    if (opt.traces) {
+      const fs::path t = work / fmt::format("trace_{}", k);
+      HLSFORGE_RETURN_IF_ERROR(FreshDir(t));
+      args += " " + Quote(t.string());
+    }
   }
   const fs::path run_log = work / "csim_batch_run.log";
   int rc = Shell(fmt::format("cd {} && {}{} > {} 2>&1", Quote(work.string()), Quote(exe.string()), args, Quote(run_log.string())));
   if (rc != 0)
     return Status::Fail(fmt::format("C simulation batch in '{}' failed (exit {}):\n{}", work.string(), rc, Tail(run_log, 2000)));
   std::vector<NDArray> outs;
+  if (opt.traces) opt.traces->clear();
   for (size_t k = 0; k < prj.size(); ++k) {
     auto y = ReadLog(work / fmt::format("out_{}.log", k), prj[k].rows, prj[k].io.n_out);
     if (!y.ok()) return y.status();
     outs.push_back(std::move(y).value());
+    if (opt.traces) {
+      auto m = ReadManifest(prj[k].dir);
+      if (!m.ok()) return m.status();
+      auto t = ReadTrace(*m, work / fmt::format("trace_{}", k), prj[k].rows);
+      if (!t.ok()) return t.status();
+      opt.traces->push_back(std::move(t).value());
+    }
   }
   return outs;
 }
@@ -254,13 +309,21 @@ StatusOr<NDArray> RunCsim(const std::string& project_dir, const NDArray& input, 
   const fs::path in_path = dir / "tb_data" / "tb_input_features.dat";
   const fs::path out_path = dir / "tb_data" / "csim_results.log";
   HLSFORGE_RETURN_IF_ERROR(WriteDat(in_path, input, rows, io.n_in));
-  const fs::path exe = dir / "build" / (txt ? "csim_txt" : "csim");
+  const fs::path exe = dir / "build" / fmt::format("csim{}{}", opt.traces ? "_trace" : "", txt ? "_txt" : "");
   const fs::path run_log = dir / "build" / "csim_run.log";
-  std::string cmd = fmt::format("cd {} && {} {} {} > {} 2>&1", Quote(dir.string()), Quote(exe.string()),
-                                Quote(in_path.string()), Quote(out_path.string()), Quote(run_log.string()));
+  const fs::path trace_dir = dir / "tb_data" / "trace";
+  if (opt.traces) HLSFORGE_RETURN_IF_ERROR(FreshDir(trace_dir));
+  std::string cmd = fmt::format("cd {} && {} {} {}{} > {} 2>&1", Quote(dir.string()), Quote(exe.string()),
+                                Quote(in_path.string()), Quote(out_path.string()),
+                                opt.traces ? " " + Quote(trace_dir.string()) : "", Quote(run_log.string()));
   int rc = Shell(cmd);
   if (rc != 0)
     return Status::Fail(fmt::format("C simulation of '{}' failed (exit {}):\n{}", dir.string(), rc, Tail(run_log, 2000)));
+  if (opt.traces) {
+    auto t = ReadTrace(*m, trace_dir, rows);
+    if (!t.ok()) return t.status();
+    opt.traces->assign(1, std::move(t).value());
+  }
   return ReadLog(out_path, rows, io.n_out);
 }
 

@@ -1,6 +1,7 @@
 // The HLS writer's emitter context (emitter.h): declarations, calls, io_stream
 // processes and stream copies, shared by every kernel family.
 #include "emitter.h"
+#include "trace_hooks.h"
 
 #include <algorithm>
 #include <cctype>
@@ -128,6 +129,8 @@ void Emitter::Run() {
     tensor_size[t.name] = t.size();
     in_vars.push_back(tensor_var[t.name]);
   }
+  for (const auto& l : g.layers)
+    if (l.kind == LayerKind::Input) TraceLayer(l);
   for (size_t i = 0; i < g.inputs.size(); ++i) Clones(g.inputs[i]);
   for (size_t li = 0; li < g.layers.size(); ++li) Layer_(static_cast<int>(li), g.layers[li]);
   for (const auto& o : g.outputs) {
@@ -245,6 +248,7 @@ void Emitter::EmitCall(const Layer& l, const IoNames& n, const std::string& call
       body << fmt::format("    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out);
     }
     body << "    " << call << "\n\n";
+    TraceLayer(l);
     Clones(l.output);
     return;
   }
@@ -289,7 +293,19 @@ void Emitter::EmitStreamProcess(const Layer& l, const IoNames& n, const std::str
                         std::max<int64_t>(n.n_out / WordSize(l.output), 1));
   }
   body << "    " << call << "\n\n";
+  TraceLayer(l);
   Clones(l.output);
+}
+
+// C simulation only: records the layer's output (trace_hooks.h) before its
+// stream copies (if any) are taken.
+void Emitter::TraceLayer(const Layer& l) {
+  const std::string& t = TracedTensor(g, l);
+  const int id = static_cast<int>(&l - g.layers.data());
+  if (io == ir::IOType::Parallel)
+    body << TraceArrayHook(l.name, id, tensor_tname.at(t), tensor_size.at(t), tensor_var.at(t));
+  else
+    body << TraceStreamHook(l.name, id, WordType(t), tensor_size.at(t) / WordSize(t), tensor_var.at(t));
 }
 
 void Emitter::Layer_(int idx, const Layer& l) {

@@ -127,6 +127,8 @@ class Emitter {
   void EmitCall(const Layer& l, const IoNames& n, const std::string& call);
   void EmitStreamProcess(const Layer& l, const IoNames& n, const std::string& call);
   void Layer_(int idx, const Layer& l);
+  /// C simulation only: the hook recording l's output (trace_hooks.h).
+  void TraceLayer(const Layer& l);
   std::string ResultTypeName(int idx, const Layer& l);
 
   // ---- the kernel families ---------------------------------------------------------
@@ -158,6 +160,10 @@ class Emitter {
   std::map<std::string, std::vector<std::string>> copies;
   std::map<std::string, size_t> copies_used;
 };
+
+/// The tensor a C-simulation trace records for layer `l`: its output, or the
+/// graph input for an Input layer without one (trace_hooks.cpp).
+const std::string& TracedTensor(const Graph& g, const Layer& l);
 
 // ---- the project files ---------------------------------------------------------------
 /// Writes defines.h, parameters.h, the weights, the top function, the

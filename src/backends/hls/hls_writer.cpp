@@ -1,9 +1,8 @@
 // The Vitis/Vivado HLS project writer (see include/hlsforge/backends/hls_backend.h):
-// the entry points, and where the kernel library is read from. The layers are
-// emitted by the kernel families around emitter.h, the files written by
-// project_files.cpp.
+// the entry points, and where the kernel library is read from (through
+// util/resource_dir.h). The layers are emitted by the kernel families around
+// emitter.h, the files written by project_files.cpp.
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <system_error>
@@ -11,21 +10,19 @@
 #include <fmt/format.h>
 
 #include "emitter.h"
+#include "hlsforge/util/resource_dir.h"
 
 namespace hlsforge::backends {
 
 namespace detail {
 
-// The one place that knows where the HLS kernel library, the simulation
-// headers and fixed_core.h are (this file alone is compiled with
-// HLSFORGE_SOURCE_DIR): HLSFORGE_HLS_DIR / HLSFORGE_FIXED_CORE override the
-// source tree.
+// The one place the writer asks where the HLS kernel library, the simulation
+// headers and fixed_core.h are: util/resource_dir.h (environment overrides,
+// else relative to the running binary: installed layout or build tree).
+// Throws the lookup's error, which names the places searched.
 LibraryPaths HlsLibraryPaths() {
-  const char* hls = std::getenv("HLSFORGE_HLS_DIR");
-  const fs::path dir = hls ? fs::path(hls) : fs::path(HLSFORGE_SOURCE_DIR) / "src" / "backends" / "hls";
-  const char* core = std::getenv("HLSFORGE_FIXED_CORE");
-  return {dir / "kernels", dir / "sim_headers",
-          core ? fs::path(core) : fs::path(HLSFORGE_SOURCE_DIR) / "include/hlsforge/fixed/fixed_core.h"};
+  const fs::path dir = HlsLibraryDir().value();
+  return {dir / "kernels", dir / "sim_headers", FixedCoreHeader().value()};
 }
 
 }  // namespace detail

@@ -1,8 +1,11 @@
 // The C-simulation testbench of an HLS project: <top>_test.cpp reads
-// tb_data/tb_input_features.dat and writes tb_data/csim_results.log.
+// tb_data/tb_input_features.dat and writes tb_data/csim_results.log; with
+// HLSFORGE_CSIM_TRACE, every layer's output under its third argument
+// (kernels/trace.h).
 #include <fmt/format.h>
 
 #include "emitter.h"
+#include "trace_hooks.h"
 
 namespace hlsforge::backends::detail {
 
@@ -15,11 +18,12 @@ std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std:
   tb << "// Reads tb_data/tb_input_features.dat (one sample per line, values separated by spaces),\n";
   tb << "// writes tb_data/csim_results.log (one line of outputs per sample, exact decimal values).\n";
   tb << "#include <cstdio>\n#include <cstdlib>\n#include <fstream>\n#include <sstream>\n#include <string>\n#include <vector>\n\n";
-  tb << fmt::format("#include \"firmware/{}.h\"\n\n", top);
+  tb << fmt::format("#include \"firmware/{}.h\"\n", top) << TraceInclude(false) << "\n";
   // The testbench body is a function so that several testbenches can share
   // one program (HLSFORGE_TB_NO_MAIN, see RunCsimBatch).
   tb << ns_open;
-  tb << "int hlsforge_tb_run(const char* in_path, const char* out_path) {\n";
+  tb << "int hlsforge_tb_run(const char* in_path, const char* out_path" << TraceTbParam() << ") {\n";
+  tb << TraceTbBegin();
   tb << "    std::ifstream fin(in_path);\n    if (!fin) { std::fprintf(stderr, \"cannot open %s\\n\", in_path); return 1; }\n";
   tb << "    FILE* fout = std::fopen(out_path, \"w\");\n    if (!fout) { std::fprintf(stderr, \"cannot write %s\\n\", out_path); return 1; }\n";
   int64_t n_in_total = 0;
@@ -60,12 +64,13 @@ std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std:
                         gen.tensor_size[t], v, i);
     }
   }
-  tb << "        std::fprintf(fout, \"\\n\");\n        rows++;\n    }\n    std::fclose(fout);\n    std::printf(\"hlsforge csim: %ld samples\\n\", rows);\n    return 0;\n}\n";
+  tb << "        std::fprintf(fout, \"\\n\");\n        rows++;\n    }\n" << TraceTbEnd() << "    std::fclose(fout);\n    std::printf(\"hlsforge csim: %ld samples\\n\", rows);\n    return 0;\n}\n";
   tb << ns_close;
   tb << "\n#ifndef HLSFORGE_TB_NO_MAIN\nint main(int argc, char** argv) {\n";
   tb << "    const char* in_path = argc > 1 ? argv[1] : \"tb_data/tb_input_features.dat\";\n";
   tb << "    const char* out_path = argc > 2 ? argv[2] : \"tb_data/csim_results.log\";\n";
-  tb << fmt::format("    return {}hlsforge_tb_run(in_path, out_path);\n}}\n#endif\n", ns.empty() ? "" : ns + "::");
+  tb << fmt::format("    return {}hlsforge_tb_run(in_path, out_path, {});\n}}\n#endif\n", ns.empty() ? "" : ns + "::",
+                    TraceTbMainArg());
   return tb.str();
 }
 

@@ -18,15 +18,12 @@
 #include <cstring>
 #include <regex>
 
+#include "hlsforge/util/ndarray.h"
 #include "keras_internal.h"
 
 namespace hlsforge::frontends::keras {
 
-std::string ShapeStr(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+std::string ShapeStr(const std::vector<int64_t>& s) { return ShapeToString(s); }
 
 namespace {
 
@@ -250,7 +247,8 @@ std::map<std::string, Array> WeightStore::LayerWeights(const std::string& layer,
   if (keras3_) {
     std::string snake = SnakeCase(class_name);
     int n = snake_counts_[snake]++;
-    std::string group = base + "/layers/" + snake + (n ? "_" + std::to_string(n) : "");
+    std::string group = base + "/layers/" + snake;
+    if (n) group.append("_").append(std::to_string(n));  // appended: GCC 12 -Wrestrict false positive on "_" + string
     if (!file_->IsGroup(group)) {
       // some writers use the layer name
       std::string alt = base + "/layers/" + layer;

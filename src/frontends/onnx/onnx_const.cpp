@@ -8,6 +8,8 @@
 #include <cstring>
 #include <limits>
 
+#include "hlsforge/util/ndarray.h"
+
 namespace hlsforge::frontends::onnx_detail {
 
 int64_t NumElements(const std::vector<int64_t>& shape) {
@@ -16,11 +18,7 @@ int64_t NumElements(const std::vector<int64_t>& shape) {
   return n;
 }
 
-std::string ShapeStr(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
+std::string ShapeStr(const std::vector<int64_t>& shape) { return ShapeToString(shape, ","); }
 
 namespace {
 

@@ -113,7 +113,8 @@ std::vector<int64_t> Converter::IrShape(const std::vector<int64_t>& s) {
   if (r.size() >= 2) {
     int64_t spatial = 1;
     for (size_t k = 1; k < r.size(); ++k) spatial *= r[k];
-    if (spatial == 1) r.resize(1);  // [C,1,..] is a plain vector
+    // [C,1,..] is a plain vector (erase, not resize(1): GCC 12 -Warray-bounds false positive)
+    if (spatial == 1) r.erase(r.begin() + 1, r.end());
     else std::rotate(r.begin(), r.begin() + 1, r.end());
   }
   if (r.empty()) r.push_back(1);

@@ -93,20 +93,6 @@ using result_t = typename result<W, I, S, tr<A>::is_int && tr<B>::is_int>::type;
 
 template <class R> constexpr R from_word(int64_t w) { R r; r.V = w; return r; }
 
-// Exact comparison of two words of different formats: -1, 0, 1.
-constexpr int compare(int64_t a, fx::Format fa, int64_t b, fx::Format fb) {
-  fx::i128 x = fx::widen(a, fa.s), y = fx::widen(b, fb.s);
-  const int d = fx::frac(fb) - fx::frac(fa);  // shift x up by d (or y by -d)
-  if (d > 0) {
-    if (d > 63) return x > 0 ? 1 : x < 0 ? -1 : (y > 0 ? -1 : y < 0 ? 1 : 0);
-    x <<= d;
-  } else if (d < 0) {
-    if (d < -63) return y > 0 ? -1 : y < 0 ? 1 : (x > 0 ? 1 : x < 0 ? -1 : 0);
-    y <<= -d;
-  }
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 // Integer type holding W bits: implicit conversion target of ap_int.
 template <bool S> struct c_int { using type = long long; };
 template <> struct c_int<false> { using type = unsigned long long; };
@@ -211,9 +197,7 @@ struct ap_fixed_base {
   constexpr ap_fixed_base& operator-=(const T& b) { return addsub(b, true); }
   template <class T, std::enable_if_t<hlsforge_sim::tr<T>::ok, int> = 0>
   constexpr ap_fixed_base& operator*=(const T& b) {
-    constexpr auto fb = hlsforge_sim::format_of<T>();
-    V = hlsforge::fx::convert(hlsforge::fx::widen(V, S) * hlsforge::fx::widen(hlsforge_sim::tr<T>::word(b), fb.s),
-                              (W - I) + hlsforge::fx::frac(fb), fmt);
+    V = hlsforge::fx::mul_assign(V, fmt, hlsforge_sim::tr<T>::word(b), hlsforge_sim::format_of<T>());
     return *this;
   }
   template <class T, std::enable_if_t<hlsforge_sim::tr<T>::ok, int> = 0>
@@ -229,7 +213,7 @@ struct ap_fixed_base {
 
   // value * 2^sh assigned to this type (>> uses the quantization mode).
   constexpr ap_fixed_base operator<<(int sh) const {
-    return hlsforge_sim::from_word<ap_fixed_base>(hlsforge::fx::convert(hlsforge::fx::widen(V, S), (W - I) - sh, fmt));
+    return hlsforge_sim::from_word<ap_fixed_base>(hlsforge::fx::shift(V, fmt, sh));
   }
   constexpr ap_fixed_base operator>>(int sh) const { return *this << -sh; }
   constexpr ap_fixed_base& operator<<=(int sh) { return *this = *this << sh; }
@@ -248,9 +232,7 @@ struct ap_fixed_base {
     constexpr int f = (W - I) > hlsforge::fx::frac(fb) ? (W - I) : hlsforge::fx::frac(fb);
     static_assert(f - (W - I) <= 62 && f - hlsforge::fx::frac(fb) <= 62,
                   "hlsforge sim headers: operands of += / -= are too far apart in scale");
-    const hlsforge::fx::i128 x = hlsforge::fx::widen(V, S) << (f - (W - I));
-    const hlsforge::fx::i128 y = hlsforge::fx::widen(hlsforge_sim::tr<T>::word(b), fb.s) << (f - hlsforge::fx::frac(fb));
-    V = hlsforge::fx::convert(minus ? x - y : x + y, f, fmt);
+    V = hlsforge::fx::add_assign(V, fmt, hlsforge_sim::tr<T>::word(b), fb, minus);
     return *this;
   }
 };
@@ -328,7 +310,7 @@ struct ap_int_base {
 
   // Same type; bits shifted out are lost, >> is arithmetic for signed types.
   constexpr ap_int_base operator<<(int sh) const {
-    return hlsforge_sim::from_word<ap_int_base>(hlsforge::fx::convert(hlsforge::fx::widen(V, S), -sh, fmt));
+    return hlsforge_sim::from_word<ap_int_base>(hlsforge::fx::shift(V, fmt, sh));
   }
   constexpr ap_int_base operator>>(int sh) const { return *this << -sh; }
   constexpr ap_int_base& operator<<=(int sh) { return *this = *this << sh; }
@@ -415,7 +397,7 @@ HLSFORGE_SIM_BITWISE(^)
 #define HLSFORGE_SIM_CMP(OP)                                                                   \
   template <class A, class B, hlsforge_sim::enable_binary<A, B> = 0>                           \
   constexpr bool operator OP(const A& a, const B& b) {                                         \
-    return hlsforge_sim::compare(hlsforge_sim::tr<A>::word(a), hlsforge_sim::format_of<A>(),   \
+    return hlsforge::fx::compare(hlsforge_sim::tr<A>::word(a), hlsforge_sim::format_of<A>(),   \
                                  hlsforge_sim::tr<B>::word(b), hlsforge_sim::format_of<B>()) OP 0; \
   }
 HLSFORGE_SIM_CMP(==)

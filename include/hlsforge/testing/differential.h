@@ -1,0 +1,57 @@
+// Differential testing of the HLS backend against the emulator: every
+// layer's output of the C simulation (RunCsimBatch with CsimOptions::traces)
+// must equal emu::Trace bit for bit, on random models (random_model.h) or
+// any graph. Used by the backend property tests and `hlsforge selftest`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hlsforge/ir/graph.h"
+#include "hlsforge/testing/random_model.h"
+#include "hlsforge/util/ndarray.h"
+#include "hlsforge/util/status.h"
+
+namespace hlsforge::testing {
+
+/// Compares two layer traces (layer name -> [rows, shape...]) layer by layer,
+/// in the order of g's layers: same layers, same shapes, equal values.
+/// Returns "" when equal, else a description of the first difference
+/// (layer, row, element, both values, and how many values of that layer
+/// differ).
+std::string FirstTraceDifference(const ir::Graph& g, const std::map<std::string, NDArray>& csim,
+                                 const std::map<std::string, NDArray>& emu);
+
+/// The outcome of one model.
+struct CaseReport {
+  uint32_t seed = 0;
+  bool simulated = false;      ///< the C simulation compiled and ran
+  bool agree = false;          ///< every layer equal to the emulator
+  bool varying = false;        ///< every layer took its minimum of distinct values
+  int layers = 0;              ///< layers compared
+  std::string message;         ///< first difference / failure, empty when fine
+};
+
+struct DifferentialOptions {
+  std::string work_dir;        ///< projects and programs are written below it
+  int batch = 40;              ///< models per g++ run
+  /// Progress lines ("batch 1/5: 40 models, g++ 31.2 s"); may be empty.
+  std::function<void(const std::string&)> log;
+  double* compile_seconds = nullptr;  ///< out: total g++ time
+  /// Stop after the first program with a failing model: the models of the
+  /// later programs are not simulated (their reports say so).
+  bool stop_at_first_failure = false;
+};
+
+/// Writes each model as an HLS project (its io type, a namespace of its own),
+/// simulates them `batch` per program (a program that does not build or run
+/// is split in halves until each failing model is alone), and compares
+/// every layer with the emulator. One report per model, in order. Errors:
+/// a project that cannot be written, or the emulator failing (names the seed).
+StatusOr<std::vector<CaseReport>> CompareWithCsim(const std::vector<RandomModel>& models,
+                                                  const DifferentialOptions& opt);
+
+}  // namespace hlsforge::testing
