@@ -21,6 +21,7 @@
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/passes/pass.h"
+#include "test_data.h"
 
 namespace fs = std::filesystem;
 using namespace hlsforge;
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
   }
   // ---- rtlsim of the jet tagger, 100,000 rows
   if (want("rtlsim")) {
-    auto g = flow::LoadConfiguredModel(std::string(HLSFORGE_SHARED_DIR) + "/models/keras/qkeras_3layer.json", "");
+    auto g = flow::LoadConfiguredModel(hlsforge::test_data::Path("models/keras/qkeras_3layer.json"), "");
     if (!g.ok()) {
       std::fprintf(stderr, "%s\n", g.status().message().c_str());
       return 1;

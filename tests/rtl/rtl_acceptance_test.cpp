@@ -15,12 +15,14 @@
 
 #include "hlsforge/flow/flow.h"
 #include "rtl_test_util.h"
+#include "test_data.h"
 
 using namespace rtl_test;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+/// A corpus file (../shared, else tests/data or the bundled examples).
+std::string P(const std::string& rel) { return hlsforge::test_data::Path(rel); }
 
 NDArray GoldenInput(const std::string& dir, int rows) {
   auto n = ReadNpy(dir + "/input_normal.npy");
@@ -46,16 +48,16 @@ struct Model {
 };
 
 Model Golden(const std::string& name, bool legacy = false) {
-  const std::string d = kShared + "/golden/hls4ml/" + name + (legacy ? "/legacy_softmax" : "");
+  const std::string d = P("golden/hls4ml/" + name + (legacy ? "/legacy_softmax" : ""));
   return {"g_" + name + (legacy ? "_legacy" : ""), d + "/model_clean.onnx", "", d + "/hls4ml_config_input.yml", d};
 }
 Model Onnx(const std::string& sub, const std::string& name, const std::string& golden_twin) {
-  return {"d_" + name, kShared + "/models/" + sub + "/" + name + ".onnx", "", "",
-          golden_twin.empty() ? "" : kShared + "/golden/hls4ml/" + golden_twin};
+  return {"d_" + name, P("models/" + sub + "/" + name + ".onnx"), "", "",
+          golden_twin.empty() ? "" : P("golden/hls4ml/" + golden_twin)};
 }
 Model Keras(const std::string& file, const std::string& weights, const std::string& golden) {
-  Model m{"k_" + golden, kShared + "/models/keras/" + file, weights.empty() ? "" : kShared + "/models/keras/" + weights,
-          "", kShared + "/golden/keras/" + golden};
+  Model m{"k_" + golden, P("models/keras/" + file), weights.empty() ? "" : P("models/keras/" + weights), "",
+          P("golden/keras/" + golden)};
   m.keras_input = true;
   return m;
 }

@@ -9,6 +9,7 @@
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
 #include "rtl_property.h"
+#include "test_data.h"
 #include "../../src/backends/rtl/netlist.h"
 
 using namespace rtl_test;
@@ -16,7 +17,8 @@ namespace ct = hlsforge::cli_test;
 
 namespace {
 
-const std::string kShared = HLSFORGE_SHARED_DIR;
+/// A corpus file (../shared, else tests/data).
+std::string P(const std::string& rel) { return hlsforge::test_data::Path(rel); }
 
 // PATH replaced for the scope (children of std::system inherit it).
 class ScopedPath {
@@ -141,7 +143,7 @@ TEST(RtlConfig, StagesAndDspProductsInTheWrittenDesign) {
 }
 
 TEST(RtlErrors, ConvolutionNamesTheLayer) {
-  auto g = flow::LoadConfiguredModel(kShared + "/models/onnx/conv1d_small_keras.onnx", "");
+  auto g = flow::LoadConfiguredModel(P("models/onnx/conv1d_small_keras.onnx"), "");
   ASSERT_TRUE(g.ok()) << g.status().message();
   Status st = backends::CheckRtlGraph(*g);
   ASSERT_FALSE(st.ok());
@@ -174,7 +176,7 @@ TEST(RtlErrors, ReuseFactorAboveOneAndIoStream) {
 // it reports are the plan's (ternary weights with many zeros), and a graph
 // without plans gets the same design (the same rules through PlanLayer).
 TEST(RtlPlan, DesignFollowsTheHardwarePlan) {
-  auto g = flow::LoadConfiguredModel(kShared + "/models/keras/KERAS_3layer_ternary_small.json", "");
+  auto g = flow::LoadConfiguredModel(P("models/keras/KERAS_3layer_ternary_small.json"), "");
   ASSERT_TRUE(g.ok()) << g.status().message();
   const fs::path dir = RtlTmpDir("plan");
   backends::RtlOptions opt;
@@ -244,7 +246,7 @@ TEST(RtlLint, GeneratedDesignsAreWallClean) {
     std::vector<std::string> used;
     graphs.push_back(RandomMlp("lint" + std::to_string(k + 1), rng, &used));
   }
-  auto jet = flow::LoadConfiguredModel(kShared + "/models/keras/qkeras_3layer.json", "");
+  auto jet = flow::LoadConfiguredModel(P("models/keras/qkeras_3layer.json"), "");
   ASSERT_TRUE(jet.ok()) << jet.status().message();
   jet->name = "lintjet";
   graphs.push_back(*jet);
@@ -288,12 +290,12 @@ TEST(RtlSynth, Ice40BitstreamAndTooLargeDesign) {
 
 TEST(RtlCli, ConvertRtlsimEqualsPredict) {
   ct::TempDir tmp("rtl_cli");
-  const std::string model = kShared + "/models/onnx/two_layer_keras.onnx";
+  const std::string model = P("models/onnx/two_layer_keras.onnx");
   const std::string dir = tmp / "proj";
   auto r = ct::RunCli({"convert", model, "--backend", "verilog", "-o", dir, "--project-name", "twolayer"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("latency"), std::string::npos) << r.out;
-  const std::string x = kShared + "/golden/hls4ml/two_layer_keras/input_normal.npy";
+  const std::string x = P("golden/hls4ml/two_layer_keras/input_normal.npy");
   r = ct::RunCli({"rtlsim", dir, "-i", x, "-o", tmp / "y_rtl.npy"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("latency"), std::string::npos) << r.out;
@@ -308,7 +310,7 @@ TEST(RtlCli, ConvertRtlsimEqualsPredict) {
   r = ct::RunCli({"rtlsim", dir, "-i", x, "-o", tmp / "y_rtl2.npy"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("(cached)"), std::string::npos) << r.out;
-  r = ct::RunCli({"convert", kShared + "/models/onnx/conv1d_small_keras.onnx", "--backend", "verilog", "-o",
+  r = ct::RunCli({"convert", P("models/onnx/conv1d_small_keras.onnx"), "--backend", "verilog", "-o",
                   tmp / "conv"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("hlsforge: "), std::string::npos);
