@@ -42,6 +42,10 @@ inline std::string WriteInput(const std::string& name, const uint8_t* data, size
   return path;
 }
 
+#ifndef HLSFORGE_FUZZ_SOURCE_DIR
+#define HLSFORGE_FUZZ_SOURCE_DIR HLSFORGE_SOURCE_DIR  // the tests' definition
+#endif
+
 /// A file of the source tree (seed models the harness pairs the input with).
 inline std::string SourceFile(const std::string& rel) {
   const char* env = std::getenv("HLSFORGE_SOURCE_DIR");

@@ -1,17 +1,4 @@
-// libFuzzer harness: Keras architecture JSON (model.to_json()) -> LoadKeras,
-// paired with a fixed Keras 2 weights file of the test data
-// (KERAS_3layer_weights.h5), so that layer parsing and building run against
-// real weight groups.
-#include <cstddef>
-#include <cstdint>
+// libFuzzer harness "keras_json": see hlsforge::fuzz::KerasJson in fuzz_targets.h.
+#include "fuzz_targets.h"
 
-#include "fuzz_common.h"
-#include "hlsforge/frontends/keras_frontend.h"
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string weights = hlsforge::fuzz::SourceFile("tests/data/models/keras/KERAS_3layer_weights.h5");
-  const std::string path = hlsforge::fuzz::WriteInput("model.json", data, size);
-  auto g = hlsforge::frontends::LoadKeras(path, weights);
-  (void)g.ok();
-  return 0;
-}
+HLSFORGE_FUZZ_TARGET(KerasJson)

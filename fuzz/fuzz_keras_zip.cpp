@@ -1,14 +1,4 @@
-// libFuzzer harness: Keras 3 `.keras` archive bytes (zip of config.json +
-// model.weights.h5) -> LoadKeras.
-#include <cstddef>
-#include <cstdint>
+// libFuzzer harness "keras_zip": see hlsforge::fuzz::KerasZip in fuzz_targets.h.
+#include "fuzz_targets.h"
 
-#include "fuzz_common.h"
-#include "hlsforge/frontends/keras_frontend.h"
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string path = hlsforge::fuzz::WriteInput("model.keras", data, size);
-  auto g = hlsforge::frontends::LoadKeras(path);
-  (void)g.ok();
-  return 0;
-}
+HLSFORGE_FUZZ_TARGET(KerasZip)

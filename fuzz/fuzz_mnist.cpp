@@ -1,17 +1,4 @@
-// libFuzzer harness: MNIST IDX bytes (plain or gzip) -> ReadIdxImages and
-// ReadIdxLabels, the readers behind `eval --mnist DIR`.
-#include <cstddef>
-#include <cstdint>
-#include <cstdlib>
+// libFuzzer harness "mnist": see hlsforge::fuzz::Mnist in fuzz_targets.h.
+#include "fuzz_targets.h"
 
-#include "fuzz_common.h"
-#include "hlsforge/util/mnist.h"
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string path = hlsforge::fuzz::WriteInput("mnist-idx-ubyte", data, size);
-  auto images = hlsforge::ReadIdxImages(path);
-  if (images.ok() && static_cast<int64_t>(images->data.size()) != images->size()) std::abort();
-  auto labels = hlsforge::ReadIdxLabels(path);
-  (void)labels.ok();
-  return 0;
-}
+HLSFORGE_FUZZ_TARGET(Mnist)
