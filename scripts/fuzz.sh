@@ -74,7 +74,11 @@ flags() {  # libFuzzer flags common to every run of TARGET
   echo "${FUZZ_ARGS:-}"
 }
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# allocator_may_return_null: a failing malloc returns NULL as glibc's does
+# (HDF5 allocates sizes read from corrupt metadata, checks for NULL and
+# reports an error); ASan would abort instead. lsan.supp: HDF5's own leaks.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/fuzz/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 if [[ $# -eq 0 ]]; then targets; exit 0; fi

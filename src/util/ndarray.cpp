@@ -218,13 +218,17 @@ StatusOr<NDArray> DecodeData(const NpyHeader& h, std::string_view bytes, const s
   // Count elements with overflow checks before trusting the header: the
   // data present bounds what may be allocated.
   const size_t have = bytes.size() - h.data_offset;
+  // The product of the non-zero dimensions must stay below 2^62 even when a
+  // zero dimension makes the array empty (NDArray::size()/row_size() and
+  // every consumer multiply them).
   uint64_t n_u = 1;
-  bool too_big = false;
+  bool too_big = false, empty = false;
   for (int64_t d : h.shape) {
-    if (d == 0) { n_u = 0; too_big = false; break; }
-    if (too_big || n_u > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) too_big = true;
+    if (d == 0) empty = true;
+    else if (too_big || n_u > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) too_big = true;
     else n_u *= static_cast<uint64_t>(d);
   }
+  if (empty && !too_big) n_u = 0;
   if (too_big || n_u > have / static_cast<uint64_t>(dt.bytes))
     return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
                         " needs " + (too_big ? std::string("more than 2^62") : std::to_string(n_u * dt.bytes)) +
