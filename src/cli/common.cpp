@@ -125,8 +125,7 @@ int64_t WarnNonFinite(const NDArray& x, const std::string& path) {
   if (nan + pos + neg == 0) return 0;
   std::fprintf(stderr,
                "hlsforge: warning: %s: %lld non-finite input values (%lld NaN, %lld +Inf, %lld -Inf): fixed-point "
-               "inference reads NaN as 0 and +-Inf as the input type's max/min (0 when it wraps); --float "
-               "propagates them\n",
+               "inference reads NaN as 0 and +-Inf as the input type's max/min (0 when it wraps)\n",
                path.c_str(), static_cast<long long>(nan + pos + neg), static_cast<long long>(nan),
                static_cast<long long>(pos), static_cast<long long>(neg));
   return nan + pos + neg;

@@ -8,6 +8,11 @@
 namespace hlsforge {
 namespace {
 
+/// Largest (decompressed) IDX file read: 512 MiB, ten times the 60,000-image
+/// MNIST training set; a gzip stream expanding beyond it is rejected while
+/// it is read, before the memory is taken.
+constexpr size_t kMaxIdxBytes = size_t{512} << 20;
+
 /// Whole (decompressed) content of a gzip or plain file.
 StatusOr<std::string> ReadMaybeGzip(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");
@@ -23,6 +28,10 @@ StatusOr<std::string> ReadMaybeGzip(const std::string& path) {
       return Status::Fail(msg);
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > kMaxIdxBytes) {
+      gzclose(f);
+      return Status::Fail(path + ": more than 512 MiB (decompressed): not an IDX file of this size limit");
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   // gzread returns 0 on a truncated stream too; gzclose reports it.
@@ -49,13 +58,20 @@ StatusOr<std::vector<uint32_t>> IdxHeader(const std::string& s, const std::strin
     return Status::Fail(path + ": " + buf + (magic == 0x803 ? " (IDX ubyte images)" : " (IDX ubyte labels)"));
   }
   if (s.size() < need) return Status::Fail(path + ": truncated IDX header");
+  // Counted in 128 bits: three 32-bit dimensions overflow 64.
   std::vector<uint32_t> dims;
-  size_t count = 1;
+  unsigned __int128 count = 1;
   for (int i = 0; i < ndim; ++i) {
     dims.push_back(BigEndian32(s, 4 + 4 * i));
     count *= dims.back();
   }
-  if (s.size() < need + count)
+  if (count > s.size() - need) {
+    std::string declared;
+    for (uint32_t d : dims) declared.append(declared.empty() ? "" : " x ").append(std::to_string(d));
+    return Status::Fail(path + ": truncated IDX data: " + declared + " bytes declared, " +
+                        std::to_string(s.size() - need) + " present");
+  }
+  if (s.size() < need + static_cast<size_t>(count))
     return Status::Fail(path + ": truncated IDX data: " + std::to_string(count) + " bytes declared, " +
                         std::to_string(s.size() - need) + " present");
   return dims;

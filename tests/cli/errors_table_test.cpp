@@ -11,6 +11,7 @@
 
 #include "cli_test_util.h"
 #include "hlsforge/util/ndarray.h"
+#include "support/npy_bytes.h"
 
 namespace hlsforge::cli_test {
 namespace {
@@ -96,8 +97,8 @@ TEST_F(ErrorTable, WrongMagic) {
   Expect(Predict(kModel, Write("bad.npy", "PK\x03\x04 not an npy file")), {"bad.npy", "bad magic"}, t_ / "y.npy");
   Expect(RunCli({"inspect", Write("bad.keras", "\x89PNG\r\n\x1a\n not a zip")}), {"bad.keras", "not a readable zip"});
   fs::create_directories(t_ / "mnist");
-  Write("mnist/t10k-images-idx3-ubyte", std::string("\x00\x00\x08\x01\x00\x00\x00\x01", 8));
-  Write("mnist/t10k-labels-idx1-ubyte", std::string("\x00\x00\x08\x01\x00\x00\x00\x01\x07", 9));
+  Write("mnist/t10k-images-idx3-ubyte.gz", std::string("\x00\x00\x08\x01\x00\x00\x00\x01", 8));
+  Write("mnist/t10k-labels-idx1-ubyte.gz", std::string("\x00\x00\x08\x01\x00\x00\x00\x01\x07", 9));
   Expect(RunCli({"eval", kModel, "--mnist", t_ / "mnist"}), {"t10k-images-idx3-ubyte", "magic"});
 }
 
@@ -152,13 +153,9 @@ TEST_F(ErrorTable, MissingTool) {
 }
 
 TEST_F(ErrorTable, DeclaredSizeBeyondTheData) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000, 10), }";
-  while ((10 + dict.size() + 1) % 64) dict += ' ';
-  dict += '\n';
-  std::string npy("\x93NUMPY\x01\x00", 8);
-  npy += static_cast<char>(dict.size() & 0xff);
-  npy += static_cast<char>(dict.size() >> 8);
-  Expect(Predict(kModel, Write("huge.npy", npy + dict + std::string(40, '\0'))),
+  const std::string npy = test_support::NpyImage(
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000, 10), }", std::string(40, '\0'));
+  Expect(Predict(kModel, Write("huge.npy", npy)),
          {"huge.npy", "truncated data", "4000000000000 bytes", "file has 40"}, t_ / "y.npy");
 }
 

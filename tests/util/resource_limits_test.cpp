@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hlsforge/util/mnist.h"
 #include "hlsforge/util/ndarray.h"
+#include "support/npy_bytes.h"
 #include "support/zip_bytes.h"
 
 namespace hlsforge {
@@ -20,16 +22,7 @@ namespace fs = std::filesystem;
 using test_support::OneMemberZip;
 using test_support::RawDeflate;
 
-/// A version-1.0 .npy image: header dict padded to 64 bytes, then `data`.
-std::string Npy(const std::string& dict, const std::string& data) {
-  std::string h = dict;
-  while ((10 + h.size() + 1) % 64) h += ' ';
-  h += '\n';
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out += static_cast<char>(h.size() & 0xff);
-  out += static_cast<char>(h.size() >> 8);
-  return out + h + data;
-}
+std::string Npy(const std::string& dict, const std::string& data) { return test_support::NpyImage(dict, data); }
 
 class ResourceLimits : public ::testing::Test {
  protected:
@@ -101,6 +94,23 @@ TEST_F(ResourceLimits, NpzMemberExpandingToGigabytes) {
   const std::string deflated = RawDeflate(real);
   const std::string shorter = Write("short.npz", OneMemberZip("x.npy", 8, deflated, 10, crc));
   EXPECT_FALSE(ReadNpz(shorter, "x").ok());
+}
+
+TEST_F(ResourceLimits, IdxDimensionsWhoseProductOverflows) {
+  // 2^24 images of 2^30 x 2^22 pixels: the product wraps to 2^12 in 64 bits.
+  const std::string idx = std::string("\x00\x00\x08\x03\x01\x00\x00\x00\x40\x00\x00\x00\x00\x40\x00\x00", 16) +
+                          std::string(4096, '\0');
+  auto a = ReadIdxImages(Write("images-idx3-ubyte", idx));
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("images-idx3-ubyte: truncated IDX data: 16777216 x 1073741824 x 4194304 bytes declared, 4096 present"),
+            std::string::npos)
+      << a.status().message();
+  // The same header with a sensible size reads.
+  const std::string ok = std::string("\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x04", 16) +
+                         std::string(32, '\x40');
+  auto b = ReadIdxImages(Write("ok-idx3-ubyte", ok), 1.0);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->shape, (std::vector<int64_t>{2, 16}));
 }
 
 }  // namespace
