@@ -71,9 +71,6 @@ StatusOr<std::vector<uint32_t>> IdxHeader(const std::string& s, const std::strin
     return Status::Fail(path + ": truncated IDX data: " + declared + " bytes declared, " +
                         std::to_string(s.size() - need) + " present");
   }
-  if (s.size() < need + static_cast<size_t>(count))
-    return Status::Fail(path + ": truncated IDX data: " + std::to_string(count) + " bytes declared, " +
-                        std::to_string(s.size() - need) + " present");
   return dims;
 }
 
