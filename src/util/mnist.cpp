@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -59,13 +60,16 @@ StatusOr<std::vector<uint32_t>> IdxHeader(const std::string& s, const std::strin
   }
   if (s.size() < need) return Status::Fail(path + ": truncated IDX header");
   // Counted in 128 bits: three 32-bit dimensions overflow 64.
+  // The non-zero dimensions too: an empty file (0 images) of 2^32 x 2^32
+  // pixels would overflow rows * cols.
   std::vector<uint32_t> dims;
-  unsigned __int128 count = 1;
+  unsigned __int128 count = 1, nonzero = 1;
   for (int i = 0; i < ndim; ++i) {
     dims.push_back(BigEndian32(s, 4 + 4 * i));
     count *= dims.back();
+    nonzero *= std::max<uint32_t>(dims.back(), 1);
   }
-  if (count > s.size() - need) {
+  if (count > s.size() - need || nonzero > (static_cast<unsigned __int128>(1) << 62)) {
     std::string declared;
     for (uint32_t d : dims) declared.append(declared.empty() ? "" : " x ").append(std::to_string(d));
     return Status::Fail(path + ": truncated IDX data: " + declared + " bytes declared, " +

@@ -105,6 +105,12 @@ TEST_F(ResourceLimits, IdxDimensionsWhoseProductOverflows) {
   EXPECT_NE(a.status().message().find("images-idx3-ubyte: truncated IDX data: 16777216 x 1073741824 x 4194304 bytes declared, 4096 present"),
             std::string::npos)
       << a.status().message();
+  // No images, but 2^32-1 x 2^32-1 pixels each: rows * cols overflows int64.
+  const std::string empty = std::string("\x00\x00\x08\x03\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff", 16);
+  auto e = ReadIdxImages(Write("empty-idx3-ubyte", empty));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("0 x 4294967295 x 4294967295 bytes declared"), std::string::npos)
+      << e.status().message();
   // The same header with a sensible size reads.
   const std::string ok = std::string("\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x04", 16) +
                          std::string(32, '\x40');
