@@ -14,9 +14,9 @@
 // The sanitizer settings of the fuzz runs (scripts/fuzz.sh), for this test
 // binary: a failing malloc returns NULL as glibc's does (HDF5 allocates
 // sizes read from corrupt metadata and handles NULL), and HDF5's own leak on
-// a corrupt metadata-cache entry is suppressed (fuzz/lsan.supp).
+// a corrupt metadata-cache entry is suppressed by module (fuzz/lsan.supp).
 extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
-extern "C" const char* __lsan_default_suppressions() { return "leak:H5C_protect\n"; }
+extern "C" const char* __lsan_default_suppressions() { return "leak:libhdf5_serial.so\n"; }
 
 namespace hlsforge::fuzz {
 namespace {
