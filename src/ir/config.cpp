@@ -56,21 +56,20 @@ std::string Lower(std::string s) {
   return s;
 }
 
-/// Levenshtein distance of the lower-cased strings (insert, delete, replace).
+/// Edit distance of the lower-cased strings: insertions, deletions,
+/// substitutions and transpositions of adjacent characters ("Modle" ->
+/// "Model" is 1), the optimal-string-alignment variant of Damerau-Levenshtein.
 size_t EditDistance(const std::string& a_in, const std::string& b_in) {
   const std::string a = Lower(a_in), b = Lower(b_in);
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 /// The candidate nearest to `key` when it is close enough to be a typo of it
