@@ -67,7 +67,7 @@ int Shell(const std::string& cmd) { return std::system(cmd.c_str()); }
 Status Gxx(const fs::path& cwd, const fs::path& main_cpp, const fs::path& sim_include, const fs::path& exe,
            bool txt, const CsimOptions& opt, const std::string& what) {
   const fs::path log = exe.parent_path() / (exe.filename().string() + ".compile.log");
-  std::string cmd = fmt::format("cd {} && {} -std=c++17 {} -w -I firmware -I {} -I . {}{} {} -o {} > {} 2>&1",
+  std::string cmd = fmt::format("cd {} && {} -std=c++14 {} -w -I firmware -I {} -I . {}{} {} -o {} > {} 2>&1",
                                 Quote(cwd.string()), opt.cxx, opt.opt_level, Quote(sim_include.string()),
                                 txt ? "-DHLSFORGE_WEIGHTS_FROM_TXT" : "",
                                 opt.traces ? " -DHLSFORGE_CSIM_TRACE" : "", Quote(main_cpp.string()),
