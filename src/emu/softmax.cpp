@@ -142,10 +142,27 @@ class SoftmaxKernel : public Kernel {
   }
 };
 
+/// A softmax with `Skip: true` (LayerPlan::skip): the identity, the output
+/// in the input's type (lower_hardware gave the output tensor that type).
+class SkippedSoftmaxKernel : public Kernel {
+ public:
+  int64_t n = 0;
+  FastCast to_res;
+  void Run(const int64_t* in, int64_t* out, Scratch&) const override {
+    for (int64_t i = 0; i < n; ++i) out[i] = to_res(in[i]);
+  }
+};
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
+  if (l.plan && l.plan->skip) {
+    auto k = std::make_unique<SkippedSoftmaxKernel>();
+    k->n = io.n_in;
+    k->to_res = FastCast(Fmt(io.in_type), Fmt(io.out_type));
+    return std::unique_ptr<Kernel>(std::move(k));
+  }
   if (io.n_in != io.n_out)
     return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
                         std::to_string(io.n_out));
