@@ -110,7 +110,8 @@ Status CompileCsim(const std::string& project_dir, const CsimOptions& opt = {});
 
 /// Runs the C simulation on `input` ([rows, input features...], float32
 /// semantics as hls4ml's testbench reads floats): writes
-/// tb_data/tb_input_features.dat, runs the testbench, reads
+/// build/csim_input.dat (the project's tb_data inputs and expected outputs
+/// stay untouched), runs the testbench on it, reads
 /// tb_data/csim_results.log. Returns [rows, output size] (outputs of several
 /// output tensors concatenated per row), values exact.
 StatusOr<NDArray> RunCsim(const std::string& project_dir, const NDArray& input,

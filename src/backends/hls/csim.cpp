@@ -306,7 +306,10 @@ StatusOr<NDArray> RunCsim(const std::string& project_dir, const NDArray& input, 
   const bool txt = opt.weights_from_txt.value_or((*m)["weights_from_txt"].get<bool>());
   std::error_code ec;
   fs::create_directories(dir / "tb_data", ec);
-  const fs::path in_path = dir / "tb_data" / "tb_input_features.dat";
+  // The inputs go to build/, not tb_data/: the project's own
+  // tb_input_features.dat and its expected outputs stay a matching pair.
+  fs::create_directories(dir / "build", ec);
+  const fs::path in_path = dir / "build" / "csim_input.dat";
   const fs::path out_path = dir / "tb_data" / "csim_results.log";
   HLSFORGE_RETURN_IF_ERROR(WriteDat(in_path, input, rows, io.n_in));
   const fs::path exe = dir / "build" / fmt::format("csim{}{}", opt.traces ? "_trace" : "", txt ? "_txt" : "");
