@@ -93,8 +93,8 @@ new:     else if (data[i] < threshold_lo[c]) v = -1;
 tests: test_backends:HlsProperty.*
 == 10 HLS stable softmax: exp table entries off by one
 file: src/backends/hls/kernels/softmax.h
-old:     float x = value_of_top_bits<idx_T, N>(i) * (float)CONFIG_T::exp_scale;
-new:     float x = value_of_top_bits<idx_T, N>(i + 1) * (float)CONFIG_T::exp_scale;
+old:     float x = value_of_top_bits<idx_T, N>(i);  // the exp argument
+new:     float x = value_of_top_bits<idx_T, N>(i + 1);  // the exp argument
 tests: test_backends:HlsProperty.*
 == 11 HLS legacy softmax: 1/x table index over [0, 32) instead of [0, 64)
 file: src/backends/hls/kernels/softmax.h
