@@ -6,7 +6,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libonnx-dev libprotobuf-dev protobuf-compiler
       libhdf5-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
       libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev libzip-dev zlib1g-dev
-      python3 python3-numpy)
+      python3 python3-numpy
+      verilator yosys nextpnr-ice40 fpga-icestorm)   # Verilog backend: rtlsim, synth
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,7 +21,18 @@ void AddConfigCommand(CLI::App& app);    // config_cmd.cpp
 void AddEvalCommand(CLI::App& app);      // eval.cpp
 void AddConvertCommand(CLI::App& app);   // convert.cpp (HLS backend engineer)
 void AddCsimCommand(CLI::App& app);      // csim.cpp (HLS backend engineer)
+void AddRtlsimCommand(CLI::App& app);    // rtlsim.cpp (Verilog backend)
+void AddSynthCommand(CLI::App& app);     // synth.cpp (Verilog backend)
 void AddSelftestCommand(CLI::App& app);  // selftest.cpp
+
+/// `hlsforge convert --backend verilog` (rtlsim.cpp): writes the Verilog
+/// project of a prepared graph.
+struct VerilogConvertArgs {
+  std::string out_dir, project, config_path;
+  double clock_ns = 5.0;
+  bool force = false;
+};
+void ConvertToVerilog(const ir::Graph& g, const VerilogConvertArgs& a);
 
 /// Thrown by a subcommand that ran but must end with a nonzero exit status
 /// other than 2 (selftest: 1 when a case disagrees); main() returns it.

@@ -32,6 +32,10 @@ void RunConvert(const ConvertArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   // The io type override is set on the graph before lower_hardware plans it.
   ir::Graph g = ValueOrThrow(PrepareModel(a.model, a.pipeline, true));
+  if (a.backend == "verilog") {
+    if (a.csim) throw Error("--csim applies to the HLS backends; simulate Verilog with hlsforge rtlsim");
+    return ConvertToVerilog(g, {a.out_dir, a.project, a.model.config, a.clock, a.force});
+  }
   backends::HlsOptions opt;
   opt.backend = a.backend;
   opt.part = a.part;
@@ -78,7 +82,7 @@ void AddConvertCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("convert", "write a Vitis/Vivado HLS project (firmware, testbench, build script)");
   AddModelOptions(*sub, a->model);
   sub->add_option("-o,--output", a->out_dir, "project directory (written atomically)")->required();
-  sub->add_option("--backend", a->backend, "vitis or vivado")->check(CLI::IsMember({"vitis", "vivado"}))->capture_default_str();
+  sub->add_option("--backend", a->backend, "vitis, vivado (HLS C++) or verilog (RTL)")->check(CLI::IsMember({"vitis", "vivado", "verilog"}))->capture_default_str();
   sub->add_option("--part", a->part, "FPGA part")->capture_default_str();
   sub->add_option("--clock-period", a->clock, "clock period in ns")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--project-name", a->project, "top function / project name")->capture_default_str();

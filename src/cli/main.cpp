@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     AddEvalCommand(app);
     AddConvertCommand(app);
     AddCsimCommand(app);
+    AddRtlsimCommand(app);
+    AddSynthCommand(app);
     AddSelftestCommand(app);
     try {
       app.parse(argc, argv);

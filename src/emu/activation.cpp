@@ -19,7 +19,7 @@
 //    (slope 0.2, shift 0.5, exact), hard_tanh = 2y - 1.
 #include <cmath>
 
-#include "kernels.h"
+#include "tables.h"
 
 namespace hlsforge::emu::detail {
 namespace {
@@ -124,6 +124,37 @@ class ActivationKernel : public Kernel {
 
 }  // namespace
 
+StatusOr<TableActivation> ResolveTableActivation(const LayerIO& io) {
+  using K = ir::ActivationKind;
+  const ir::Layer& l = *io.layer;
+  TableActivation r;
+  auto tt = NeedType(io, ir::Slot::Table);
+  if (!tt.ok()) return tt.status();
+  const int64_t N = l.config.table_size;
+  if (N < 2) return Status::Fail(io.where() + ": table_size " + std::to_string(N) + " must be >= 2");
+  r.table_size = N;
+  r.div = l.activation == K::Sigmoid ? 16 : 8;
+  r.table_res.resize(N);
+  const Format tf = Fmt(*tt), res_f = Fmt(io.out_type);
+  for (int64_t i = 0; i < N; ++i) {
+    int64_t word;
+    if (l.activation == K::Sigmoid) {
+      const float in_val = static_cast<float>(2 * 8.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
+                                              static_cast<float>(N));
+      const float e = std::exp(-in_val);  // float exp, as std::exp(float)
+      const float one_plus = 1 + e;
+      const float v = static_cast<float>(1.0 / one_plus);
+      word = fx::from_double(v, tf);
+    } else {
+      const float in_val = static_cast<float>(2 * 4.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
+                                              static_cast<float>(N));
+      word = fx::from_double(std::tanh(static_cast<double>(in_val)), tf);
+    }
+    r.table_res[i] = fx::cast(word, tf, res_f);
+  }
+  return r;
+}
+
 StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
   using K = ir::ActivationKind;
   const ir::Layer& l = *io.layer;
@@ -161,30 +192,11 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
       break;
     case K::Sigmoid:
     case K::Tanh: {
-      auto tt = NeedType(io, ir::Slot::Table);
-      if (!tt.ok()) return tt.status();
-      const int64_t N = l.config.table_size;
-      if (N < 2) return Status::Fail(io.where() + ": table_size " + std::to_string(N) + " must be >= 2");
-      k->table_size = N;
-      k->div = l.activation == K::Sigmoid ? 16 : 8;
-      k->table_res.resize(N);
-      const Format tf = Fmt(*tt);
-      for (int64_t i = 0; i < N; ++i) {
-        int64_t word;
-        if (l.activation == K::Sigmoid) {
-          const float in_val = static_cast<float>(2 * 8.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
-                                                  static_cast<float>(N));
-          const float e = std::exp(-in_val);  // float exp, as std::exp(float)
-          const float one_plus = 1 + e;
-          const float v = static_cast<float>(1.0 / one_plus);
-          word = fx::from_double(v, tf);
-        } else {
-          const float in_val = static_cast<float>(2 * 4.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
-                                                  static_cast<float>(N));
-          word = fx::from_double(std::tanh(static_cast<double>(in_val)), tf);
-        }
-        k->table_res[i] = fx::cast(word, tf, k->res_f);
-      }
+      auto t = ResolveTableActivation(io);
+      if (!t.ok()) return t.status();
+      k->table_size = t->table_size;
+      k->div = t->div;
+      k->table_res = std::move(t->table_res);
       break;
     }
     default:

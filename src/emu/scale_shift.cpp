@@ -7,18 +7,13 @@
 // Speed: channel blocks (no modulo), 64-bit products and sums when the word
 // widths bound them below 2^63, and the result's quantization/overflow modes
 // fixed once per kernel (template instances of the same fx::convert).
-#include "kernels.h"
+#include "tables.h"
 
 namespace hlsforge::emu::detail {
 namespace {
 
-class ScaleShiftKernel : public Kernel {
+class ScaleShiftKernel : public Kernel, public ScaleShiftSpec {
  public:
-  int64_t n = 0, c = 1;
-  Format in_f{}, s_f{}, b_f{}, res_f{};
-  bool s_bipolar = false;
-  std::vector<int64_t> scale, bias;  // per channel words
-  int sum_frac = 0, p_shift = 0, b_shift = 0;
   using RunFn = void (ScaleShiftKernel::*)(const int64_t*, int64_t*) const;
   RunFn run = nullptr;  // chosen once in Choose(): word width and the result's modes
 
@@ -77,12 +72,13 @@ class ScaleShiftKernel : public Kernel {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Kernel>> MakeScaleShift(const LayerIO& io) {
+StatusOr<ScaleShiftSpec> ResolveScaleShift(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
   if (io.n_in != io.n_out)
     return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
                         std::to_string(io.n_out));
-  auto k = std::make_unique<ScaleShiftKernel>();
+  ScaleShiftSpec spec;
+  ScaleShiftSpec* k = &spec;
   k->n = io.n_in;
   k->in_f = Fmt(io.in_type);
   k->res_f = Fmt(io.out_type);
@@ -126,6 +122,14 @@ StatusOr<std::unique_ptr<Kernel>> MakeScaleShift(const LayerIO& io) {
   k->sum_frac = std::max(pf, bf);
   k->p_shift = k->sum_frac - pf;
   k->b_shift = k->sum_frac - bf;
+  return spec;
+}
+
+StatusOr<std::unique_ptr<Kernel>> MakeScaleShift(const LayerIO& io) {
+  auto spec = ResolveScaleShift(io);
+  if (!spec.ok()) return spec.status();
+  auto k = std::make_unique<ScaleShiftKernel>();
+  static_cast<ScaleShiftSpec&>(*k) = std::move(spec).value();
   k->Choose();
   return std::unique_ptr<Kernel>(std::move(k));
 }

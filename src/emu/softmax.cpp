@@ -22,17 +22,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels.h"
+#include "tables.h"
 
 namespace hlsforge::emu::detail {
 namespace {
-
-// Top n bits of a w-bit word, as ap_uint<n>.
-inline int64_t TopBits(int64_t word, Format f, int n) {
-  const uint64_t u = static_cast<uint64_t>(word) & (f.w >= 64 ? ~uint64_t{0} : ((uint64_t{1} << f.w) - 1));
-  if (f.w >= n) return static_cast<int64_t>(u >> (f.w - n));
-  return static_cast<int64_t>((u << (n - f.w)) & ((uint64_t{1} << n) - 1));
-}
 
 // Value of the word whose top n bits are k (others 0), as float.
 inline float ValueFromIndex(int64_t k, Format f, int n) {
@@ -58,22 +51,8 @@ int64_t ReduceAdd(const int64_t* x, int64_t n, Format t) {
   return fx::convert(fx::widen(a, t.s) + fx::widen(b, t.s), fx::frac(t), t);
 }
 
-class SoftmaxKernel : public Kernel {
+class SoftmaxKernel : public Kernel, public SoftmaxSpec {
  public:
-  ir::SoftmaxImpl impl = ir::SoftmaxImpl::Stable;
-  int64_t n = 0, slice = 0;
-  Format in_f{}, res_f{};
-  // stable / latency
-  Format norm_f{}, exp_f{}, acc_f{}, inv_inp_f{}, inv_f{};
-  int exp_bits = 10, inv_bits = 10;
-  std::vector<int64_t> exp_acc;   // exp table entries as accum words
-  std::vector<int64_t> inv_table; // inv_table_t words
-  // legacy
-  Format table_f{};
-  int64_t table_size = 1024;
-  std::vector<int64_t> exp_legacy, inv_legacy_res;
-  int64_t one_table = 0;
-
   void Run(const int64_t* in, int64_t* out, Scratch& s) const override {
     if (s.j.size() < static_cast<size_t>(slice)) s.j.resize(slice);
     for (int64_t off = 0; off < n; off += slice) RunSlice(in + off, out + off, s.j.data());
@@ -155,7 +134,13 @@ class SkippedSoftmaxKernel : public Kernel {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
+int64_t TopBits(int64_t word, Format f, int n) {
+  const uint64_t u = static_cast<uint64_t>(word) & (f.w >= 64 ? ~uint64_t{0} : ((uint64_t{1} << f.w) - 1));
+  if (f.w >= n) return static_cast<int64_t>(u >> (f.w - n));
+  return static_cast<int64_t>((u << (n - f.w)) & ((uint64_t{1} << n) - 1));
+}
+
+StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
   if (l.plan && l.plan->skip) {
     auto k = std::make_unique<SkippedSoftmaxKernel>();
@@ -170,7 +155,8 @@ StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
       !(io.in_shape.size() == 1 && (l.axis == 0 || l.axis == 1)))
     return Status::Fail(io.where() + ": softmax axis " + std::to_string(l.axis) +
                         " is not the last axis (only the last axis is supported)");
-  auto k = std::make_unique<SoftmaxKernel>();
+  SoftmaxSpec spec;
+  SoftmaxSpec* k = &spec;
   k->impl = l.config.softmax_impl;
   k->n = io.n_in;
   k->slice = io.in_shape.empty() ? io.n_in : io.in_shape.back();
@@ -247,6 +233,14 @@ StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
       break;
     }
   }
+  return spec;
+}
+
+StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
+  auto spec = ResolveSoftmax(io);
+  if (!spec.ok()) return spec.status();
+  auto k = std::make_unique<SoftmaxKernel>();
+  static_cast<SoftmaxSpec&>(*k) = std::move(spec).value();
   return std::unique_ptr<Kernel>(std::move(k));
 }
 

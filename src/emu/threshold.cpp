@@ -13,20 +13,15 @@
 #include <algorithm>
 #include <climits>
 
-#include "kernels.h"
+#include "tables.h"
 
 namespace hlsforge::emu::detail {
 namespace {
 
-class ThresholdKernel : public Kernel {
+// Thresholds in units of the input word (exact, see Align): binary +1 iff
+// x > gt[ch]; ternary +1 iff x > gt[ch], -1 iff x <= le[ch] (tables.h).
+class ThresholdKernel : public Kernel, public ThresholdSpec {
  public:
-  int64_t n = 0, c = 1;
-  bool ternary = false;
-  // Thresholds in units of the input word (exact, see Align): binary +1 iff
-  // x > gt[ch]; ternary +1 iff x > gt[ch], -1 iff x <= le[ch].
-  std::vector<int64_t> gt, le;
-  int64_t r_plus = 1, r_zero = 0, r_minus = 0;
-
   void Run(const int64_t* in, int64_t* out, Scratch&) const override {
     // channel blocks instead of i % c
     for (int64_t i0 = 0; i0 < n; i0 += c) {
@@ -96,12 +91,13 @@ int64_t Align(int64_t t, Format t_f, Format in_f, bool ceil_minus_one) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Kernel>> MakeThreshold(const LayerIO& io) {
+StatusOr<ThresholdSpec> ResolveThreshold(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
   if (io.n_in != io.n_out)
     return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
                         std::to_string(io.n_out));
-  auto k = std::make_unique<ThresholdKernel>();
+  ThresholdSpec spec;
+  ThresholdSpec* k = &spec;
   k->n = io.n_in;
   const ir::Param* t = l.param(ir::Slot::Threshold);
   const ir::Param* tlo = l.param(ir::Slot::ThresholdLo);
@@ -138,6 +134,14 @@ StatusOr<std::unique_ptr<Kernel>> MakeThreshold(const LayerIO& io) {
     k->r_minus = fx::from_double(-1.0, rf);
     k->r_zero = 0;
   }
+  return spec;
+}
+
+StatusOr<std::unique_ptr<Kernel>> MakeThreshold(const LayerIO& io) {
+  auto spec = ResolveThreshold(io);
+  if (!spec.ok()) return spec.status();
+  auto k = std::make_unique<ThresholdKernel>();
+  static_cast<ThresholdSpec&>(*k) = std::move(spec).value();
   return std::unique_ptr<Kernel>(std::move(k));
 }
 

@@ -44,6 +44,8 @@ struct Entry {
   std::optional<SoftmaxImpl> impl;
   std::optional<bool> trace;
   std::optional<bool> skip;
+  std::optional<int> pipeline_stages;          // Verilog backend
+  std::optional<MultiplierStyle> multiplier;   // Verilog backend
 };
 
 /// Slots whose default is a per-class attribute default (hls4ml TypeAttribute).
@@ -65,6 +67,8 @@ struct ModelConfig::Impl {
   Strategy strategy = Strategy::Latency;
   int64_t bram_factor = 1000000000;
   bool trace_output = false;
+  int pipeline_stages = -1;
+  MultiplierStyle multiplier = MultiplierStyle::Auto;
   std::optional<IOType> io_type;
   std::vector<Entry> layer_type;
   std::vector<Entry> layer_name;
@@ -116,6 +120,24 @@ class Parser {
     return static_cast<int>(v);
   }
 
+  // Verilog backend keys: PipelineStages (integer 0..64 or auto), Multiplier (lut|dsp|auto)
+  int Stages(const YAML::Node& n, const std::string& path) const {
+    if (Lower(Scalar(n, path)) == "auto") return -1;
+    const std::string text = Scalar(n, path);
+    char* end = nullptr;
+    const long v = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v < 0 || v > 64)
+      Fail(path, "'" + text + "' is not a number of pipeline stages (0..64 or auto)");
+    return static_cast<int>(v);
+  }
+  MultiplierStyle Multiplier(const YAML::Node& n, const std::string& path) const {
+    const std::string t = Lower(Scalar(n, path));
+    if (t == "auto") return MultiplierStyle::Auto;
+    if (t == "lut") return MultiplierStyle::Lut;
+    if (t == "dsp") return MultiplierStyle::Dsp;
+    Fail(path, "unknown Multiplier '" + n.Scalar() + "' (expected lut, dsp or auto)");
+  }
+
   bool Bool(const YAML::Node& n, const std::string& path) const {
     const std::string t = Lower(Scalar(n, path));
     if (t == "true" || t == "yes" || t == "1" || t == "on") return true;
@@ -156,6 +178,8 @@ class Parser {
       else if (k == "Implementation") e.impl = ParseImpl(kv.second, p);
       else if (k == "Trace") e.trace = Bool(kv.second, p);
       else if (k == "Skip") e.skip = Bool(kv.second, p);
+      else if (k == "PipelineStages") e.pipeline_stages = Stages(kv.second, p);
+      else if (k == "Multiplier") e.multiplier = Multiplier(kv.second, p);
       else std::cerr << "warning: " << src_ << ": " << p << ": unknown key ignored\n";
     }
     return e;
@@ -179,6 +203,10 @@ class Parser {
         m.bram_factor = PositiveInt(kv.second, p);
       } else if (k == "TraceOutput") {
         m.trace_output = Bool(kv.second, p);
+      } else if (k == "PipelineStages") {
+        m.pipeline_stages = Stages(kv.second, p);
+      } else if (k == "Multiplier") {
+        m.multiplier = Multiplier(kv.second, p);
       } else {
         std::cerr << "warning: " << src_ << ": " << p << ": unknown key ignored\n";
       }
@@ -417,6 +445,8 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
     lc.parallelization_factor = m.parallelization_factor;
     lc.strategy = m.strategy;
     lc.trace = m.trace_output;
+    lc.pipeline_stages = m.pipeline_stages;
+    lc.multiplier = m.multiplier;
     auto apply_scalars = [&](const Entry* e) {
       if (e->reuse_factor) lc.reuse_factor = *e->reuse_factor;
       if (e->parallelization_factor) lc.parallelization_factor = *e->parallelization_factor;
@@ -425,6 +455,8 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
       if (e->impl) lc.softmax_impl = *e->impl;
       if (e->trace) lc.trace = *e->trace;
       if (e->skip) lc.softmax_skip = *e->skip;
+      if (e->pipeline_stages) lc.pipeline_stages = *e->pipeline_stages;
+      if (e->multiplier) lc.multiplier = *e->multiplier;
     };
     for (const Entry* e : typed) apply_scalars(e);
     for (const Entry* e : named) apply_scalars(e);

@@ -7,6 +7,8 @@
 //               Trace, ...}}
 //   Softmax Precision also takes `inp_norm` (the stable softmax's exp-table
 //   index type); absent, it is derived from the input type as hls4ml does.
+//   Verilog backend keys (Model, LayerType, LayerName): PipelineStages (0..64
+//   or auto), Multiplier (lut, dsp or auto); see LayerConfig.
 // Precedence as in hls4ml: LayerName > LayerType > Model.
 #pragma once
 

@@ -59,6 +59,10 @@ enum class ActivationKind {
 
 // Strategy, IOType, Slot, ProductKind and LayerPlan: hw_plan.h.
 enum class SoftmaxImpl { Stable, Latency, Legacy, Argmax };
+/// Verilog backend: how products by a constant are built (config key
+/// Multiplier): CSD shift-and-add in LUTs, `*` for DSP blocks, or chosen
+/// per product.
+enum class MultiplierStyle { Auto, Lut, Dsp };
 
 /// Float semantics of a quantizer (QONNX Quant; QKeras quantized_bits…):
 /// y = (clamp(round(x / scale + zero_point), qmin, qmax) - zero_point) * scale,
@@ -193,6 +197,11 @@ struct LayerConfig {
   SoftmaxImpl softmax_impl = SoftmaxImpl::Stable;
   bool softmax_skip = false;
   bool trace = false;
+  /// Verilog backend: register stages of the layer's pipeline (config key
+  /// PipelineStages, a non-negative integer or `auto`); -1 = auto (from the
+  /// backend's timing estimate).
+  int pipeline_stages = -1;
+  MultiplierStyle multiplier = MultiplierStyle::Auto;  ///< config key Multiplier
 };
 
 struct Tensor {

@@ -1,0 +1,44 @@
+// Quantize and Reshape in hardware, with the emulator's semantics
+// (src/emu/quantize.cpp): every word assigned to the result type (a cast
+// with its quantization and overflow modes); a bipolar quantizer selects
+// +scale / -scale by the sign bit; the Flatten of a channels-first model
+// permutes the words (out[c*P + p] = in[p*C + c]: wiring only).
+#include "rtl_layers.h"
+
+namespace hlsforge::backends::rtl {
+
+StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices&) {
+  if (io.n_in != io.n_out)
+    return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
+                        std::to_string(io.n_out));
+  const ir::Layer& l = *io.layer;
+  const fx::Format in_f = emu::detail::Fmt(io.in_type), res_f = emu::detail::Fmt(io.out_type);
+  int64_t chan = 0, pixels = 0;
+  if (l.kind == ir::LayerKind::Reshape && l.flatten_channels_first) {
+    if (io.in_shape.size() < 2 || io.in_shape.back() <= 0)
+      return Status::Fail(io.where() + ": a channels-first flatten needs an image input [(H,) W, C]");
+    chan = io.in_shape.back();
+    pixels = io.n_in / chan;
+  }
+  const bool bipolar = l.kind == ir::LayerKind::Quantize && l.quant && l.quant->bipolar;
+  i128 plus = 1, minus = 0;
+  if (bipolar && !ir::IsXnorType(io.out_type)) {
+    const double sc = l.quant->scale.empty() ? 1.0 : l.quant->scale[0];
+    plus = fx::from_double(sc, res_f);
+    minus = fx::from_double(-sc, res_f);
+  }
+  LayerRtl r;
+  Netlist& n = r.net;
+  for (int64_t o = 0; o < io.n_out; ++o) {
+    const int64_t i = chan > 0 ? (o % pixels) * chan + o / pixels : o;
+    const int x = InputWord(n, io, i);
+    if (bipolar)
+      r.outs.push_back(in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(minus), n.Const(plus)) : n.Const(plus));
+    else
+      r.outs.push_back(Cast(n, x, fx::frac(in_f), res_f));
+  }
+  r.summary = bipolar ? "bipolar sign" : (chan > 0 ? "channels-first permutation and cast" : "cast");
+  return r;
+}
+
+}  // namespace hlsforge::backends::rtl

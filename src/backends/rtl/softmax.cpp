@@ -1,0 +1,159 @@
+// Softmax in hardware, with the emulator's tables and arithmetic
+// (src/emu/softmax.cpp documents each implementation; tables.h holds the
+// resolved formats and tables, so the ROMs are the emulator's words):
+//  stable: max tree; d_i = (inp_norm_t)(max - x_i); e_i = exp ROM[top bits of
+//          d_i]; sum = the same reduction tree as hls4ml's reduce (left part
+//          = largest power of two below n, each addition assigned to
+//          accum_t); inv = inverse ROM[top bits of (inv_inp_t) sum];
+//          res_i = (res_t)(e_i * inv)   (one multiplier per element).
+//  latency: as stable, the exp ROM addressed by the top bits of x_i itself.
+//  legacy: exp ROM over trunc0((x_j - x_i) * N / 16) + N/2 for every pair,
+//          accumulated in table_t in j order, then the inverse ROM.
+//  argmax: one-hot of the first maximum.
+#include "../../emu/tables.h"
+#include "rtl_layers.h"
+
+namespace hlsforge::backends::rtl {
+
+namespace {
+
+using fx::Format;
+
+int64_t PowFloor2(int64_t x) {
+  int64_t p = 1;
+  while (p * 2 <= x) p *= 2;
+  return p;
+}
+
+// hls4ml's reduce: op(reduce(left), reduce(right)), each sum assigned to t.
+int ReduceAdd(Netlist& n, const std::vector<int>& x, size_t from, size_t count, Format t) {
+  if (count == 1) return x[from];
+  const size_t left = count == 2 ? 1 : static_cast<size_t>(PowFloor2(static_cast<int64_t>(count) - 1));
+  const int a = ReduceAdd(n, x, from, left, t);
+  const int b = ReduceAdd(n, x, from + left, count - left, t);
+  return Cast(n, n.Add(a, b, 0, false, 0), fx::frac(t), t);
+}
+
+// Top n bits of a word of format f (its bit pattern), as an n-bit address.
+int TopBits(Netlist& n, int word, Format f, int bits) { return n.Slice(word, f.w - bits, bits, false); }
+
+int AddressedTable(Netlist& n, const std::vector<int64_t>& words, int bits, const std::string& what) {
+  Table t;
+  t.addr_bits = bits;
+  for (int64_t v : words) t.words.push_back(v);
+  t.comment = what;
+  return n.AddTable(std::move(t));
+}
+
+// Maximum and the index of its first occurrence over x[from, from+count):
+// a tree whose left halves hold the smaller indices (ties keep the left).
+std::pair<int, int> MaxTree(Netlist& n, const std::vector<int>& x, size_t from, size_t count) {
+  if (count == 1) return {x[from], n.Const(static_cast<i128>(from))};
+  const size_t left = count / 2;
+  const auto [a, ia] = MaxTree(n, x, from, left);
+  const auto [b, ib] = MaxTree(n, x, from + left, count - left);
+  const int right_wins = n.Greater(b, a);
+  return {n.Mux(right_wins, b, a), n.Mux(right_wins, ib, ia)};
+}
+
+}  // namespace
+
+StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
+  auto sp = emu::detail::ResolveSoftmax(io);
+  if (!sp.ok()) return sp.status();
+  const emu::detail::SoftmaxSpec& s = *sp;
+  LayerRtl r;
+  Netlist& n = r.net;
+  const int64_t N = s.table_size;
+  auto pow2 = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+  if (s.impl == ir::SoftmaxImpl::Legacy && !pow2(N))
+    return Status::Fail(io.where() + ": not supported by the verilog backend: legacy softmax with table_size " +
+                        std::to_string(N) + " (a power of two is needed)");
+  // ROM sizes and address widths: the plan's tables (the emulator's words)
+  int exp_t = -1, inv_t = -1, exp_bits = 1, inv_bits = 1;
+  switch (s.impl) {
+    case ir::SoftmaxImpl::Stable:
+    case ir::SoftmaxImpl::Latency: {
+      const Format exp_index = s.impl == ir::SoftmaxImpl::Stable ? s.norm_f : s.in_f;
+      auto et = PlannedTable(io, c, ir::Slot::ExpTable, N, exp_index);
+      if (!et.ok()) return et.status();
+      auto it = PlannedTable(io, c, ir::Slot::InvTable, N, s.inv_inp_f);
+      if (!it.ok()) return it.status();
+      exp_bits = et->index_bits;
+      inv_bits = it->index_bits;
+      if (exp_bits != s.exp_bits || inv_bits != s.inv_bits)
+        return Status::Fail("internal: " + io.where() + ": softmax table address widths differ from the plan's");
+      exp_t = AddressedTable(n, s.exp_acc, exp_bits, "exp table (accumulator words)");
+      inv_t = AddressedTable(n, s.inv_table, inv_bits, "inverse table (inv_table_t words)");
+      break;
+    }
+    case ir::SoftmaxImpl::Legacy: {
+      auto tt = PlannedTable(io, c, ir::Slot::Table, N, std::nullopt);
+      if (!tt.ok()) return tt.status();
+      exp_bits = inv_bits = std::max(1, tt->index_bits);
+      exp_t = AddressedTable(n, s.exp_legacy, exp_bits, "exp table over [-8, 8) (table_t words)");
+      inv_t = AddressedTable(n, s.inv_legacy_res, inv_bits, "inverse table over [0, 64) (result words)");
+      break;
+    }
+    case ir::SoftmaxImpl::Argmax:
+      break;
+  }
+  const Format df = fx::sub_format(s.in_f, s.in_f);
+  for (int64_t off = 0; off < s.n; off += s.slice) {
+    std::vector<int> x;
+    for (int64_t i = 0; i < s.slice; ++i) x.push_back(InputWord(n, io, off + i));
+    const size_t m = x.size();
+    switch (s.impl) {
+      case ir::SoftmaxImpl::Argmax: {
+        const int idx = MaxTree(n, x, 0, m).second;
+        const i128 one = fx::from_double(1.0, s.res_f);
+        for (size_t i = 0; i < m; ++i) r.outs.push_back(n.Mux(n.EqualConst(idx, static_cast<i128>(i)), n.Const(one),
+                                                              n.Const(0)));
+        break;
+      }
+      case ir::SoftmaxImpl::Stable:
+      case ir::SoftmaxImpl::Latency: {
+        std::vector<int> e;
+        const int mx = s.impl == ir::SoftmaxImpl::Stable ? MaxTree(n, x, 0, m).first : -1;
+        for (size_t i = 0; i < m; ++i) {
+          int addr;
+          if (s.impl == ir::SoftmaxImpl::Stable) {
+            const int d = Cast(n, n.Add(mx, x[i], 0, true, 0), fx::frac(df), s.norm_f);
+            addr = TopBits(n, d, s.norm_f, exp_bits);
+          } else {
+            addr = TopBits(n, x[i], s.in_f, exp_bits);
+          }
+          e.push_back(n.Rom(addr, exp_t));
+        }
+        const int sum = Cast(n, ReduceAdd(n, e, 0, m, s.acc_f), fx::frac(s.acc_f), s.inv_inp_f);
+        const int inv = n.Rom(TopBits(n, sum, s.inv_inp_f, inv_bits), inv_t);
+        for (size_t i = 0; i < m; ++i)
+          r.outs.push_back(Cast(n, VarProduct(n, e[i], inv, c), fx::frac(s.acc_f) + fx::frac(s.inv_f), s.res_f));
+        break;
+      }
+      case ir::SoftmaxImpl::Legacy: {
+        const int tfr = fx::frac(s.table_f);
+        for (size_t i = 0; i < m; ++i) {
+          int acc = n.Const(0);
+          for (size_t j = 0; j < m; ++j) {
+            int v;
+            if (i == j) {
+              v = n.Const(s.one_table);
+            } else {
+              const int d = n.Add(x[j], x[i], 0, true, 0);  // exact: the sub format holds it
+              v = n.Rom(ScaledAddress(n, d, df, exp_bits, 4, 8 * N / 16), exp_t);  // x * N / 16
+            }
+            acc = Cast(n, n.Add(acc, v, 0, false, 0), tfr, s.table_f);
+          }
+          r.outs.push_back(n.Rom(ScaledAddress(n, acc, s.table_f, inv_bits, 6, 0), inv_t));  // x * N / 64
+        }
+        break;
+      }
+    }
+  }
+  static const char* kNames[] = {"stable", "latency", "legacy", "argmax"};
+  r.summary = std::string(kNames[static_cast<int>(s.impl)]) + " softmax over slices of " + std::to_string(s.slice);
+  return r;
+}
+
+}  // namespace hlsforge::backends::rtl
