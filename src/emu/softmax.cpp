@@ -142,12 +142,6 @@ int64_t TopBits(int64_t word, Format f, int n) {
 
 StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
   const ir::Layer& l = *io.layer;
-  if (l.plan && l.plan->skip) {
-    auto k = std::make_unique<SkippedSoftmaxKernel>();
-    k->n = io.n_in;
-    k->to_res = FastCast(Fmt(io.in_type), Fmt(io.out_type));
-    return std::unique_ptr<Kernel>(std::move(k));
-  }
   if (io.n_in != io.n_out)
     return Status::Fail(io.where() + ": input has " + std::to_string(io.n_in) + " elements, output " +
                         std::to_string(io.n_out));
@@ -237,6 +231,12 @@ StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
 }
 
 StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
+  if (io.layer->plan && io.layer->plan->skip) {  // Skip: true: an identity (LayerPlan::skip)
+    auto k = std::make_unique<SkippedSoftmaxKernel>();
+    k->n = io.n_in;
+    k->to_res = FastCast(Fmt(io.in_type), Fmt(io.out_type));
+    return std::unique_ptr<Kernel>(std::move(k));
+  }
   auto spec = ResolveSoftmax(io);
   if (!spec.ok()) return spec.status();
   auto k = std::make_unique<SoftmaxKernel>();
