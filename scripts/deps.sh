@@ -7,7 +7,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libhdf5-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
       libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev libzip-dev zlib1g-dev
       python3 python3-numpy
-      verilator yosys nextpnr-ice40 fpga-icestorm)   # Verilog backend: rtlsim, synth
+      verilator yosys nextpnr-ice40 fpga-icestorm   # Verilog backend: rtlsim, synth
+      clang libclang-rt-14-dev)  # clang: the libFuzzer harnesses (scripts/fuzz.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -90,7 +90,14 @@ Status FitInput(const ir::Graph& g, NDArray& a, const std::string& what);
 void ToSourceLayout(const ir::Graph& g, NDArray& y);
 
 /// Reads an input .npy (float32/float64 only) and fits it to the model input.
+/// Warns (WarnNonFinite) about NaN and infinite values.
 StatusOr<NDArray> ReadInput(const ir::Graph& g, const std::string& path);
+/// Prints "hlsforge: warning: <path>: ..." on stderr with the counts of NaN,
+/// +Inf and -Inf values of `x`, if any, and how they are read (the emulator
+/// and the C simulation convert them as the vendor ap_fixed(double)
+/// constructor does: NaN -> 0; +-Inf -> the input type's max/min under
+/// SAT/SAT_SYM, 0 under WRAP and SAT_ZERO; docs/ERRORS.md). Returns the count.
+int64_t WarnNonFinite(const NDArray& x, const std::string& path);
 
 /// A layer name made safe as a file name (the `--trace DIR` files of predict
 /// and csim: DIR/<name>.npy).

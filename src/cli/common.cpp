@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 #include "commands.h"
 #include "hlsforge/emu/emulator.h"
@@ -110,7 +112,23 @@ StatusOr<NDArray> ReadInput(const ir::Graph& g, const std::string& path) {
   auto a = ReadNpy(path);
   if (!a.ok()) return a.status();
   HLSFORGE_RETURN_IF_ERROR(FitInput(g, *a, path));
+  WarnNonFinite(*a, path);
   return a;
+}
+
+int64_t WarnNonFinite(const NDArray& x, const std::string& path) {
+  int64_t nan = 0, pos = 0, neg = 0;
+  for (double v : x.data) {
+    if (std::isnan(v)) ++nan;
+    else if (std::isinf(v)) ++(v > 0 ? pos : neg);
+  }
+  if (nan + pos + neg == 0) return 0;
+  std::fprintf(stderr,
+               "hlsforge: warning: %s: %lld non-finite input values (%lld NaN, %lld +Inf, %lld -Inf): fixed-point "
+               "inference reads NaN as 0 and +-Inf as the input type's max/min (0 when it wraps)\n",
+               path.c_str(), static_cast<long long>(nan + pos + neg), static_cast<long long>(nan),
+               static_cast<long long>(pos), static_cast<long long>(neg));
+  return nan + pos + neg;
 }
 
 StatusOr<NDArray> PredictWithProgress(const ir::Graph& g, const NDArray& x, bool float_mode, int threads,

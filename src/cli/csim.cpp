@@ -47,6 +47,7 @@ void RunCsimCmd(const CsimArgs& a) {
   NDArray x;
   if (!a.input.empty()) {
     x = ValueOrThrow(ReadNpy(a.input));
+    WarnNonFinite(x, a.input);
   } else {
     x = ReadDat((std::filesystem::path(a.dir) / "tb_data" / "tb_input_features.dat").string());
   }

@@ -58,6 +58,43 @@ std::string Lower(std::string s) {
   return s;
 }
 
+/// Edit distance of the lower-cased strings: insertions, deletions,
+/// substitutions and transpositions of adjacent characters ("Modle" ->
+/// "Model" is 1), the optimal-string-alignment variant of Damerau-Levenshtein.
+size_t EditDistance(const std::string& a_in, const std::string& b_in) {
+  const std::string a = Lower(a_in), b = Lower(b_in);
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+/// The candidate nearest to `key` when it is close enough to be a typo of it
+/// (distance <= 2, and <= a third of the key's length; ties: first), else "".
+std::string Closest(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::min<size_t>(2, std::max<size_t>(1, key.size() / 3)) + 1;
+  for (const std::string& c : candidates) {
+    const size_t d = EditDistance(key, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/// " (did you mean 'X'?)" when a candidate is close to `key`, else "".
+std::string DidYouMean(const std::string& key, const std::vector<std::string>& candidates) {
+  const std::string c = Closest(key, candidates);
+  return c.empty() ? "" : " (did you mean '" + c + "'?)";
+}
+
 }  // namespace
 
 struct ModelConfig::Impl {
@@ -180,7 +217,8 @@ class Parser {
       else if (k == "Skip") e.skip = Bool(kv.second, p);
       else if (k == "PipelineStages") e.pipeline_stages = Stages(kv.second, p);
       else if (k == "Multiplier") e.multiplier = Multiplier(kv.second, p);
-      else std::cerr << "warning: " << src_ << ": " << p << ": unknown key ignored\n";
+      else UnknownKey(path, k, {"Precision", "ReuseFactor", "ParallelizationFactor", "Strategy", "TableSize",
+                                "Implementation", "Trace", "Skip", "PipelineStages", "Multiplier"});
     }
     return e;
   }
@@ -208,7 +246,8 @@ class Parser {
       } else if (k == "Multiplier") {
         m.multiplier = Multiplier(kv.second, p);
       } else {
-        std::cerr << "warning: " << src_ << ": " << p << ": unknown key ignored\n";
+        UnknownKey("Model", k, {"Precision", "ReuseFactor", "ParallelizationFactor", "Strategy", "BramFactor",
+                                "TraceOutput", "PipelineStages", "Multiplier"});
       }
     }
     auto it = m.model_precision.find("default");
@@ -243,12 +282,23 @@ class Parser {
         else if (t == "io_stream") m.io_type = IOType::Stream;
         else Fail(k, "unknown IOType '" + kv.second.Scalar() + "' (expected io_parallel or io_stream)");
       } else if (!kKnownIgnored.count(k)) {
-        std::cerr << "warning: " << src_ << ": unknown top-level key '" << k << "' ignored\n";
+        std::vector<std::string> known = {"Model", "LayerType", "LayerName", "HLSConfig", "IOType"};
+        known.insert(known.end(), kKnownIgnored.begin(), kKnownIgnored.end());
+        UnknownKey("<top>", k, known);
       }
     }
   }
 
  private:
+  /// A key this parser does not read: an error when it is a likely typo of a
+  /// key it reads (did you mean), else a warning (hls4ml configs carry keys
+  /// of other backends and tools, which are ignored).
+  void UnknownKey(const std::string& where, const std::string& key, const std::vector<std::string>& known) const {
+    const std::string hint = DidYouMean(key, known);
+    if (!hint.empty()) Fail(where, "unknown key '" + key + "'" + hint);
+    std::cerr << "hlsforge: warning: " << src_ << ": " << where << ": unknown key '" << key << "' ignored\n";
+  }
+
   std::string src_;
 };
 
@@ -406,16 +456,23 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
   const std::string src = cfg.source_path;
   // Every LayerName key must name a layer or an alias.
   for (const Entry& e : m.layer_name)
-    if (!g.FindLayer(e.key))
+    if (!g.FindLayer(e.key)) {
+      std::vector<std::string> names;
+      for (const Layer& l : g.layers) {
+        names.push_back(l.name);
+        names.insert(names.end(), l.aliases.begin(), l.aliases.end());
+      }
       return Status::Fail(src + ": LayerName: '" + e.key + "' names no layer or alias of model '" +
-                          g.name + "'");
+                          g.name + "'" + DidYouMean(e.key, names));
+    }
   std::set<std::string> known_classes;
   for (const Layer& l : g.layers)
     for (const std::string& c : HlsClassNames(l)) known_classes.insert(c);
   for (const Entry& e : m.layer_type)
     if (!known_classes.count(e.key))
-      std::cerr << "warning: " << src << ": LayerType: no layer of class '" << e.key
-                << "' in model '" << g.name << "'\n";
+      std::cerr << "hlsforge: warning: " << src << ": LayerType: no layer of class '" << e.key
+                << "' in model '" << g.name << "'"
+                << DidYouMean(e.key, {known_classes.begin(), known_classes.end()}) << "\n";
   if (m.io_type) g.io_type = *m.io_type;
 
   for (Layer& l : g.layers) {

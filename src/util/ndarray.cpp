@@ -8,6 +8,7 @@
 // padded with spaces and a final '\n' so that the data starts at a multiple of
 // 64 bytes; then the raw array data.
 #include "hlsforge/util/ndarray.h"
+#include "hlsforge/util/zip_member.h"
 
 #include <unistd.h>
 #include <zip.h>
@@ -16,6 +17,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -213,11 +215,28 @@ StatusOr<NDArray> DecodeData(const NpyHeader& h, std::string_view bytes, const s
   if (h.fortran_order)
     return Status::Fail(name + ": fortran_order is True; only C-order arrays are supported "
                         "(save with np.ascontiguousarray)");
+  // Count elements with overflow checks before trusting the header: the
+  // data present bounds what may be allocated.
+  const size_t have = bytes.size() - h.data_offset;
+  // The product of the non-zero dimensions must stay below 2^62 even when a
+  // zero dimension makes the array empty (NDArray::size()/row_size() and
+  // every consumer multiply them).
+  uint64_t n_u = 1;
+  bool too_big = false, empty = false;
+  for (int64_t d : h.shape) {
+    if (d == 0) empty = true;
+    else if (too_big || n_u > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) too_big = true;
+    else n_u *= static_cast<uint64_t>(d);
+  }
+  if (empty && !too_big) n_u = 0;
+  if (too_big || n_u > have / static_cast<uint64_t>(dt.bytes))
+    return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
+                        " needs " + (too_big ? std::string("more than 2^62") : std::to_string(n_u * dt.bytes)) +
+                        " bytes, file has " + std::to_string(have));
   NDArray a;
   a.shape = h.shape;
-  int64_t n = a.size();
-  size_t need = static_cast<size_t>(n) * dt.bytes;
-  size_t have = bytes.size() - h.data_offset;
+  const int64_t n = static_cast<int64_t>(n_u);
+  const size_t need = static_cast<size_t>(n) * dt.bytes;
   if (have < need)
     return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
                         " needs " + std::to_string(need) + " bytes, file has " + std::to_string(have));
@@ -389,26 +408,13 @@ StatusOr<NDArray> ReadNpz(const std::string& path, const std::string& key) {
     zip_close(z);
     return Status::Fail(path + ": no array '" + key + "' in archive");
   }
-  zip_stat_t st;
-  zip_stat_init(&st);
   std::string name = path + "[" + key + "]";
-  if (zip_stat_index(z, static_cast<zip_uint64_t>(idx), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
-    zip_close(z);
-    return Status::Fail(name + ": cannot stat archive member");
-  }
-  zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(idx), 0);
-  if (!f) {
-    std::string msg = name + ": cannot open archive member: " + zip_strerror(z);
-    zip_close(z);
-    return Status::Fail(msg);
-  }
-  std::string bytes(st.size, '\0');
-  zip_int64_t got = zip_fread(f, bytes.data(), st.size);
-  zip_fclose(f);
+  std::error_code ec;
+  const uint64_t archive_bytes = std::filesystem::file_size(path, ec);
+  auto bytes = ReadZipMember(z, static_cast<zip_uint64_t>(idx), ec ? 0 : archive_bytes, name);
   zip_close(z);
-  if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
-    return Status::Fail(name + ": cannot read archive member (corrupt or truncated archive)");
-  return ParseNpy(bytes, name);
+  if (!bytes.ok()) return bytes.status();
+  return ParseNpy(*bytes, name);
 }
 
 }  // namespace hlsforge

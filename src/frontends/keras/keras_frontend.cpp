@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hlsforge/util/zip_member.h"
 #include "keras_builder.h"
 
 namespace hlsforge::frontends {
@@ -43,18 +44,12 @@ json ParseJson(const std::string& text, const std::string& where) {
 std::optional<std::string> ZipMember(zip_t* z, const std::string& name, const std::string& zip_path) {
   zip_int64_t idx = zip_name_locate(z, name.c_str(), 0);
   if (idx < 0) return std::nullopt;
-  zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_stat_index(z, static_cast<zip_uint64_t>(idx), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
-    throw Error(zip_path + ": cannot stat '" + name + "'");
-  zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(idx), 0);
-  if (!f) throw Error(zip_path + ": cannot open '" + name + "' in the archive");
-  std::string buf(static_cast<size_t>(st.size), '\0');
-  zip_int64_t got = buf.empty() ? 0 : zip_fread(f, buf.data(), buf.size());
-  zip_fclose(f);
-  if (got != static_cast<zip_int64_t>(buf.size()))
-    throw Error(zip_path + ": '" + name + "' truncated or corrupt in the archive");
-  return buf;
+  std::error_code ec;
+  const uint64_t archive_bytes = fs::file_size(zip_path, ec);
+  auto bytes = ReadZipMember(z, static_cast<zip_uint64_t>(idx), ec ? 0 : archive_bytes,
+                             zip_path + ": '" + name + "'");
+  if (!bytes.ok()) throw Error(bytes.status().message());
+  return std::move(*bytes);
 }
 
 enum class Kind { Json, Hdf5, Zip, Unknown };

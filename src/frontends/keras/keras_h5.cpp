@@ -27,6 +27,14 @@ std::string ShapeStr(const std::vector<int64_t>& s) { return ShapeToString(s); }
 
 namespace {
 
+/// Largest weight array read (2^28 doubles, 2 GiB).
+constexpr uint64_t kMaxDatasetElements = uint64_t{1} << 28;
+/// Largest expansion of a deflate-compressed chunk (RFC 1951: 1032:1).
+constexpr uint64_t kMaxDeflateRatio = 1032;
+/// Limits of a string-list attribute (layer_names, weight_names, model_config).
+constexpr hssize_t kMaxAttrStrings = hssize_t{1} << 20;
+constexpr size_t kMaxAttrBytes = size_t{1} << 28;
+
 /// Closes an HDF5 id on scope exit.
 struct Hid {
   hid_t id = -1;
@@ -50,6 +58,9 @@ std::vector<std::string> ReadStrings(hid_t attr, const std::string& what) {
   hssize_t n = H5Sget_simple_extent_npoints(space.id);
   if (n <= 0) return out;
   if (H5Tget_class(type.id) != H5T_STRING) throw Error(what + ": attribute is not a string");
+  // Attribute data lives in object headers (at most 64 KiB each) or dense
+  // attribute storage; a header declaring more strings is corrupt.
+  if (n > kMaxAttrStrings) throw Error(what + ": declares " + std::to_string(n) + " strings (corrupt file?)");
   if (H5Tis_variable_str(type.id) > 0) {
     std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
     Hid mt(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -62,6 +73,9 @@ std::vector<std::string> ReadStrings(hid_t attr, const std::string& what) {
     H5E_BEGIN_TRY { H5Dvlen_reclaim(mt.id, space.id, H5P_DEFAULT, ptrs.data()); } H5E_END_TRY;
   } else {
     size_t sz = H5Tget_size(type.id);
+    if (sz == 0 || sz * static_cast<size_t>(n) > kMaxAttrBytes)
+      throw Error(what + ": declares " + std::to_string(n) + " strings of " + std::to_string(sz) +
+                  " bytes (corrupt file?)");
     std::string buf(sz * static_cast<size_t>(n), '\0');
     herr_t st;
     H5E_BEGIN_TRY { st = H5Aread(attr, type.id, buf.data()); } H5E_END_TRY;
@@ -200,14 +214,32 @@ Array H5File::ReadDataset(const std::string& path) const {
   int rank = H5Sget_simple_extent_ndims(space.id);
   if (rank < 0 || rank > 16) throw Error(what + ": bad rank");
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
-  if (rank > 0) H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+  if (rank > 0 && H5Sget_simple_extent_dims(space.id, dims.data(), nullptr) < 0)
+    throw Error(what + ": cannot read its shape");
   Array a;
-  size_t n = 1;
+  uint64_t n = 1;
   for (hsize_t x : dims) {
     a.shape.push_back(static_cast<int64_t>(x));
-    n *= static_cast<size_t>(x);
+    n = x == 0 || n == 0 ? 0 : (n > kMaxDatasetElements / x ? kMaxDatasetElements + 1 : n * x);
   }
-  a.values.resize(n);
+  // Checked before allocating: a header may declare any shape. The data
+  // must fit in what the file holds for it (compressed chunks expand at most
+  // kMaxDeflateRatio times; datasets without storage read as fill values).
+  if (n > kMaxDatasetElements)
+    throw Error(what + ": shape " + ShapeStr(a.shape) + " declares more than 2^28 elements (limit for one weight array)");
+  const size_t elem = H5Tget_size(type.id);
+  if (elem == 0 || elem > 16) throw Error(what + ": unsupported element size " + std::to_string(elem));
+  hsize_t stored = 0;
+  hsize_t file_size = 0;
+  H5E_BEGIN_TRY {
+    stored = H5Dget_storage_size(d);
+    if (H5Fget_filesize(id_, &file_size) < 0) file_size = 0;
+  } H5E_END_TRY;
+  const uint64_t backing = std::min<uint64_t>(stored, file_size);
+  if (n * elem > backing * kMaxDeflateRatio + (uint64_t{1} << 20))
+    throw Error(what + ": shape " + ShapeStr(a.shape) + " needs " + std::to_string(n * elem) +
+                " bytes but the file holds " + std::to_string(backing) + " bytes of data for it (truncated or corrupt?)");
+  a.values.resize(static_cast<size_t>(n));
   if (n == 0) return a;
   herr_t st;
   // float32 weights convert to double exactly.

@@ -46,17 +46,25 @@ void ReadField(const Field& f, size_t n, std::vector<double>& out, const std::st
 
 Const DecodeTensor(const onnx::TensorProto& t, const std::string& where) {
   Const c;
+  // Checked before any allocation: dims may declare any size, whatever data
+  // the file holds (ReadRaw/ReadField then compare with the data present).
+  constexpr int64_t kMaxElements = int64_t{1} << 31;
   int64_t count = 1;
+  bool too_large = false;
   for (int64_t d : t.dims()) {
     if (d < 0) throw Error(where + ": negative dimension " + std::to_string(d));
-    if (d > 0 && count > (int64_t{1} << 40) / d) throw Error(where + ": tensor too large");
-    count *= d;
+    if (d > 0 && count > (int64_t{1} << 40) / d) too_large = true;
+    else count *= d;
     c.shape.push_back(d);
   }
+  for (int64_t d : c.shape) too_large = too_large && d != 0;
+  if (too_large || count > kMaxElements)
+    throw Error(where + ": dims " + ShapeStr(c.shape) + " declare " +
+                (too_large ? std::string("more than 2^40") : std::to_string(count)) +
+                " elements, more than the 2^31 supported for one constant");
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     throw Error(where + ": external tensor data is not supported");
   const int64_t n64 = NumElements(c.shape);
-  if (n64 > (int64_t{1} << 31)) throw Error(where + ": tensor too large");
   const size_t n = static_cast<size_t>(n64);
   const bool raw = t.has_raw_data();
   const std::string& r = t.raw_data();

@@ -200,24 +200,32 @@ std::vector<double> Converter::PerChannel(int i, const Const& c, const Act& a, c
   const std::string where = NodeLabel(i) + ": " + what;
   if (BroadcastShape(c.shape, a.shape, where) != a.shape)
     Fail(i, what + " of shape " + ShapeStr(c.shape) + " does not broadcast to the input shape " + ShapeStr(a.shape));
-  const std::vector<double> full = BroadcastTo(c, a.shape, where);
+  // Checked on the constant itself, never expanded to the activation's shape
+  // (a 512x512x16 image would need 4M values per constant): c's shape
+  // right-aligned to a's rank; an axis where c has extent 1 is broadcast.
+  const size_t r = a.shape.size();
+  if (c.v.size() != static_cast<size_t>(NumElements(c.shape))) Fail(i, what + ": malformed constant");
+  std::vector<int64_t> cs(r, 1);
+  for (size_t k = 0; k < c.shape.size(); ++k) cs[r - c.shape.size() + k] = c.shape[k];
   const int64_t ch = Channels(a);
-  if (a.cl && a.shape.size() >= 3) {  // channels-last: channel = innermost axis
-    std::vector<double> out(full.begin(), full.begin() + ch);
-    for (size_t q = 0; q < full.size(); ++q)
-      if (full[q] != out[q % ch]) Fail(i, what + " varies within a channel (only per-channel constants are supported)");
-    return out;
+  const size_t axis = a.cl && r >= 3 ? r - 1 : 1;
+  const int64_t cch = r >= 2 ? cs[axis] : 1;  // 1 or ch
+  int64_t outer = 1, inner = 1;
+  for (size_t k = 0; k < r; ++k) {
+    if (r >= 2 && k < axis) outer *= cs[k];
+    if (r < 2 || k > axis) inner *= cs[k];
   }
-  int64_t inner = 1;
-  for (size_t k = 2; k < a.shape.size(); ++k) inner *= a.shape[k];
-  std::vector<double> out(static_cast<size_t>(ch));
-  for (int64_t k = 0; k < ch; ++k) {
-    out[k] = full[static_cast<size_t>(k * inner)];
-    for (int64_t s = 1; s < inner; ++s)
-      if (full[static_cast<size_t>(k * inner + s)] != out[k])
-        Fail(i, what + " varies within a channel (only per-channel constants are supported)");
-  }
-  return out;
+  std::vector<double> per(static_cast<size_t>(cch));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < cch; ++k)
+      for (int64_t s = 0; s < inner; ++s) {
+        const double v = c.v[static_cast<size_t>((o * cch + k) * inner + s)];
+        if (o == 0 && s == 0) per[static_cast<size_t>(k)] = v;
+        else if (v != per[static_cast<size_t>(k)])
+          Fail(i, what + " varies within a channel (only per-channel constants are supported)");
+      }
+  if (cch == ch) return per;
+  return std::vector<double>(static_cast<size_t>(ch), per.empty() ? 0.0 : per[0]);
 }
 
 void Converter::CheckNotChannelsFirstImage(int i, const Act& a) const {
