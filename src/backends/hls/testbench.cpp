@@ -174,7 +174,9 @@ void WriteTbData(Emitter& gen, const HlsOptions& opt, const fs::path& dir) {
   int64_t n_in = 0, n_out = 0;
   for (const auto& t : gen.g.inputs) n_in += gen.tensor_size[t];
   for (const auto& t : gen.g.outputs) n_out += gen.tensor_size[t];
-  NDArray x = opt.tb_input ? *opt.tb_input : DefaultTbInput(gen, std::max(1, opt.tb_samples));
+  if (!opt.tb_input && opt.tb_samples <= 0) return;
+  const int64_t fit = std::max<int64_t>(1, HlsOptions::kTbValueBudget / std::max<int64_t>(1, n_in + n_out));
+  NDArray x = opt.tb_input ? *opt.tb_input : DefaultTbInput(gen, static_cast<int>(std::min<int64_t>(opt.tb_samples, fit)));
   if (x.row_size() != n_in)
     Fail(fmt::format("testbench inputs: {} values per sample, the model takes {}", x.row_size(), n_in));
   x.shape = {x.rows(), n_in};
