@@ -53,8 +53,8 @@ new:     acc[j] = 0;
 tests: test_backends:HlsProperty.*
 == 2 HLS dense (Resource): skip every zero weight word, XNOR -1 included (zero-free test dropped)
 file: src/backends/hls/kernels/dense_resource.h
-old:         if (!(prod_t::zero_free && weights[t] == 0)) {
-new:         if (!(weights[t] == 0)) {
+old:           if (!(prod_t::zero_free && w == 0)) {
+new:           if (!(w == 0)) {
 tests: test_backends:HlsProperty.*
 == 3 HLS binary-weight product: swap the XNOR polarity
 file: src/backends/hls/kernels/products.h
@@ -93,8 +93,8 @@ new:     else if (data[i] < threshold_lo[c]) v = -1;
 tests: test_backends:HlsProperty.*
 == 10 HLS stable softmax: exp table entries off by one
 file: src/backends/hls/kernels/softmax.h
-old:     float x = value_of_top_bits<idx_T, N>(i) * (float)CONFIG_T::exp_scale;
-new:     float x = value_of_top_bits<idx_T, N>(i + 1) * (float)CONFIG_T::exp_scale;
+old:     float x = value_of_top_bits<idx_T, N>(i);  // the exp argument
+new:     float x = value_of_top_bits<idx_T, N>(i + 1);  // the exp argument
 tests: test_backends:HlsProperty.*
 == 11 HLS legacy softmax: 1/x table index over [0, 32) instead of [0, 64)
 file: src/backends/hls/kernels/softmax.h
@@ -188,8 +188,8 @@ new:           int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_s
 tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 29 emulator thresholded ReLU: tie counted as above (>= theta)
 file: src/emu/activation.cpp
-old:           out[i] = fx::to_double(in[i], in_f) > theta ? fx::cast(in[i], in_f, res_f) : 0;
-new:           out[i] = fx::to_double(in[i], in_f) >= theta ? fx::cast(in[i], in_f, res_f) : 0;
+old:           out[i] = AboveParam(in[i]) ? fx::cast(in[i], in_f, res_f) : 0;
+new:           out[i] = AboveParam(in[i]) || in[i] == alpha_word ? fx::cast(in[i], in_f, res_f) : 0;
 tests: test_backends:HlsProperty.*
 == 30 emulator average pooling: quotient rounded down instead of toward zero
 file: src/emu/pooling.cpp

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-RUNTIME=(tests/data examples src/backends/hls/kernels src/backends/hls/sim_headers include)
+RUNTIME=(tests/data tests/backends/golden_pragmas examples src/backends/hls/kernels src/backends/hls/sim_headers include)
 missing=0
 dirty=$(git status --porcelain --ignored --untracked-files=all -- "${RUNTIME[@]}")
 if [ -n "$dirty" ]; then

@@ -50,13 +50,15 @@ void RunConvert(const ConvertArgs& a) {
   } else {
     opt.config_yaml = "# default configuration (no -c given)\n" + ir::DefaultConfig().yaml_text;
   }
+  // The testbench data: the given inputs, else the writer's deterministic ones.
+  if (!a.input.empty()) opt.tb_input = ValueOrThrow(ReadInput(g, a.input));
   ThrowIfError(backends::WriteHlsProject(g, opt, a.out_dir));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("wrote HLS project %s (%s, %s) in %.2f s\n", a.out_dir.c_str(), a.backend.c_str(),
               g.io_type == ir::IOType::Stream ? "io_stream" : "io_parallel", secs);
   if (!a.csim) return;
   if (a.input.empty()) throw Error("--csim needs an input: -i X.npy");
-  NDArray x = ValueOrThrow(ReadInput(g, a.input));
+  const NDArray& x = *opt.tb_input;
   backends::CsimOptions co;
   double compile_s = 0;
   co.compile_seconds = &compile_s;
@@ -87,7 +89,7 @@ void AddConvertCommand(CLI::App& app) {
   AddPipelineOptions(*sub, a->pipeline, true);
   sub->add_flag("--force", a->force, "replace a non-empty output directory");
   sub->add_flag("--csim", a->csim, "also compile and run the C simulation on -i and compare with the emulator");
-  sub->add_option("-i,--input", a->input, "input .npy for --csim");
+  sub->add_option("-i,--input", a->input, "input .npy: the testbench data (tb_data/) and the --csim input");
   sub->callback([a] { RunConvert(*a); });
 }
 

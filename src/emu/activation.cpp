@@ -2,9 +2,10 @@
 //  * linear:  res = (res_T) x
 //  * relu:    x > 0 ? (res_T) x : 0
 //  * relu_max (ReLU with max_value M): x < 0 ? 0 : x > M ? (res_T) M : (res_T) x
-//  * leaky_relu: x > 0 ? (res_T) x : (res_T)(alpha * x)      [alpha: config
-//    precision "param" if set, else the exact double alpha]
+//  * leaky_relu: x > 0 ? (res_T) x : (res_T)(alpha * x)
 //  * thresholded_relu: x > theta ? (res_T) x : 0
+//    (M, alpha, theta: the fixed-point param_t word of the hardware plan,
+//    ir::ActivationParamOf; comparisons and the product exact)
 //  * sigmoid: 1024-entry (table_size) LUT of table_t over [-8, 8):
 //      index = trunc0(x * table_size / 16) + table_size / 2, clamped;
 //      table[i] = table_t(float(1.0 / (1 + expf(-in))))  with
@@ -31,11 +32,14 @@ class ActivationKernel : public Kernel {
   FastCast to_res;
   // relu_max / thresholded / leaky
   int64_t max_word_res = 0;     // relu_max: M as a res word
-  double theta = 0;             // thresholded relu
-  bool alpha_fixed = false;
-  int64_t alpha_word = 0;
+  int64_t alpha_word = 0;       // M, theta or alpha: the param_t word
   Format alpha_f{};
-  double alpha = 0;
+
+  /// x (format in_f) > the param word, exactly.
+  bool AboveParam(int64_t x) const {
+    const int f = std::max(fx::frac(in_f), fx::frac(alpha_f));
+    return (fx::widen(x, in_f.s) << (f - fx::frac(in_f))) > (fx::widen(alpha_word, alpha_f.s) << (f - fx::frac(alpha_f)));
+  }
   // LUT activations
   int64_t table_size = 0;
   int64_t div = 16;
@@ -63,24 +67,22 @@ class ActivationKernel : public Kernel {
         for (int64_t i = 0; i < n; ++i) {
           const int64_t x = in[i];
           if (x < 0 && in_f.s) out[i] = 0;
-          else if (fx::to_double(x, in_f) > alpha) out[i] = max_word_res;
+          else if (AboveParam(x)) out[i] = max_word_res;
           else out[i] = fx::cast(x, in_f, res_f);
         }
         return;
       case K::ThresholdedReLU:
         for (int64_t i = 0; i < n; ++i)
-          out[i] = fx::to_double(in[i], in_f) > theta ? fx::cast(in[i], in_f, res_f) : 0;
+          out[i] = AboveParam(in[i]) ? fx::cast(in[i], in_f, res_f) : 0;
         return;
       case K::LeakyReLU:
         for (int64_t i = 0; i < n; ++i) {
           const int64_t x = in[i];
           if (x > 0) {
             out[i] = fx::cast(x, in_f, res_f);
-          } else if (alpha_fixed) {
+          } else {
             const fx::i128 p = fx::widen(x, in_f.s) * fx::widen(alpha_word, alpha_f.s);
             out[i] = fx::convert(p, fx::frac(in_f) + fx::frac(alpha_f), res_f);
-          } else {
-            out[i] = fx::from_double(alpha * fx::to_double(x, in_f), res_f);
           }
         }
         return;
@@ -165,8 +167,6 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
   k->in_f = Fmt(io.in_type);
   k->res_f = Fmt(io.out_type);
   k->to_res = FastCast(k->in_f, k->res_f);
-  k->alpha = l.alpha;
-  k->theta = l.alpha;
   k->res_bit = k->res_f.w == 1 && !k->res_f.s;
   if (k->res_bit) {
     k->plus1 = 1;
@@ -177,16 +177,18 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
     k->minus1 = fx::from_double(-1.0, k->res_f);
     k->zero = 0;
   }
+  // The constant of the hardware plan (the same rule without one).
+  const std::optional<ir::ActivationParam> ap =
+      l.plan && l.plan->activation_param ? l.plan->activation_param : ir::ActivationParamOf(l, io.in_type);
+  if (ap) {
+    k->alpha_f = Fmt(ap->type);
+    k->alpha_word = ap->word;
+    if (fx::frac(k->alpha_f) - fx::frac(k->in_f) > 60 || fx::frac(k->in_f) - fx::frac(k->alpha_f) > 60)
+      return Status::Fail(io.where() + ": param_t " + ap->type.ToString() + " and the input type are too far apart");
+  }
   switch (l.activation) {
     case K::ReLU6OrMax:
-      k->max_word_res = fx::from_double(l.alpha, k->res_f);
-      break;
-    case K::LeakyReLU:
-      if (auto pt = ir::ResolvedType(l, ir::Slot::Param)) {
-        k->alpha_fixed = true;
-        k->alpha_f = Fmt(*pt);
-        k->alpha_word = pt->Quantize(l.alpha);
-      }
+      if (ap) k->max_word_res = fx::cast(ap->word, k->alpha_f, k->res_f);
       break;
     case K::Sigmoid:
     case K::Tanh: {

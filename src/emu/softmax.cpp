@@ -121,6 +121,17 @@ class SoftmaxKernel : public Kernel, public SoftmaxSpec {
   }
 };
 
+/// A softmax with `Skip: true` (LayerPlan::skip): the identity, the output
+/// in the input's type (lower_hardware gave the output tensor that type).
+class SkippedSoftmaxKernel : public Kernel {
+ public:
+  int64_t n = 0;
+  FastCast to_res;
+  void Run(const int64_t* in, int64_t* out, Scratch&) const override {
+    for (int64_t i = 0; i < n; ++i) out[i] = to_res(in[i]);
+  }
+};
+
 }  // namespace
 
 int64_t TopBits(int64_t word, Format f, int n) {
@@ -220,6 +231,12 @@ StatusOr<SoftmaxSpec> ResolveSoftmax(const LayerIO& io) {
 }
 
 StatusOr<std::unique_ptr<Kernel>> MakeSoftmax(const LayerIO& io) {
+  if (io.layer->plan && io.layer->plan->skip) {  // Skip: true: an identity (LayerPlan::skip)
+    auto k = std::make_unique<SkippedSoftmaxKernel>();
+    k->n = io.n_in;
+    k->to_res = FastCast(Fmt(io.in_type), Fmt(io.out_type));
+    return std::unique_ptr<Kernel>(std::move(k));
+  }
   auto spec = ResolveSoftmax(io);
   if (!spec.ok()) return spec.status();
   auto k = std::make_unique<SoftmaxKernel>();

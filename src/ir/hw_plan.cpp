@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include "hlsforge/ir/graph.h"
@@ -54,6 +55,8 @@ const char* ToString(ProductKind k) {
   }
   return "?";
 }
+
+const char* ToString(Schedule s) { return s == Schedule::Pipeline ? "pipeline" : "loop_pipeline"; }
 
 bool IsXnorType(const FixedType& t) { return t.width() == 1 && !t.is_signed(); }
 
@@ -135,6 +138,65 @@ std::optional<FixedType> PrecisionMap::type(Slot s) const {
   auto it = m_.find(s);
   if (it == m_.end()) return std::nullopt;
   return it->second.type;
+}
+
+namespace {
+
+/// The narrowest type (F >= 0 fractional bits, I >= 0; signed iff v < 0)
+/// holding v exactly, within `max_width` bits; nullopt when there is none.
+std::optional<FixedType> ExactType(double v, int max_width) {
+  if (!std::isfinite(v)) return std::nullopt;
+  for (int f = 0; f <= max_width; ++f) {
+    const double m = std::ldexp(v, f);
+    if (std::fabs(m) >= std::ldexp(1.0, 62)) return std::nullopt;
+    if (m != std::floor(m)) continue;
+    const int64_t mag = static_cast<int64_t>(std::fabs(m));
+    int bits = 0;
+    while (bits < 63 && (int64_t{1} << bits) <= mag) ++bits;
+    const bool s = v < 0;
+    const int w = std::max({1, bits + (s ? 1 : 0), f + (s ? 1 : 0)});
+    if (w > max_width) return std::nullopt;
+    return FixedType(w, w - f, s);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input) {
+  if (l.kind != LayerKind::Activation) return std::nullopt;
+  const ActivationKind k = l.activation;
+  if (k != ActivationKind::LeakyReLU && k != ActivationKind::ThresholdedReLU && k != ActivationKind::ReLU6OrMax)
+    return std::nullopt;
+  const double v = l.alpha;
+  ActivationParam p;
+  if (std::optional<FixedType> t = ResolvedType(l, Slot::Param)) {
+    p.type = *t;
+    p.word = t->Quantize(v);
+  } else if (k == ActivationKind::ThresholdedReLU && input && input->width() <= 62 && std::isfinite(v)) {
+    const FixedType& in = *input;
+    p.type = FixedType(in.width() + 1, in.integer() + 1, true);
+    const int64_t lo = in.is_signed() ? -(int64_t{1} << (in.width() - 1)) - 1 : -1;
+    const int64_t hi = in.is_signed() ? (int64_t{1} << (in.width() - 1)) - 1 : (int64_t{1} << in.width()) - 1;
+    const double scaled = std::floor(std::ldexp(v, in.fractional()));
+    p.word = scaled <= static_cast<double>(lo) ? lo : scaled >= static_cast<double>(hi) ? hi : static_cast<int64_t>(scaled);
+    p.exact = p.type.ToDouble(p.word) == v;
+    return p;
+  } else if (std::optional<FixedType> t = ExactType(v, 40)) {
+    p.type = *t;
+    p.word = t->Quantize(v);
+  } else if (std::optional<FixedType> f = ExactType(static_cast<float>(v), 40)) {
+    p.type = *f;
+    p.word = f->Quantize(static_cast<float>(v));
+  } else {
+    int ib = 1;
+    while (ib < 40 && std::ldexp(1.0, ib - 1) <= std::fabs(v)) ++ib;
+    p.type = FixedType(24 + ib, ib + 1, true, Quant::RND, Overflow::SAT);
+    if (p.type.width() > 64) p.type = FixedType(64, std::min(ib + 1, 64), true, Quant::RND, Overflow::SAT);
+    p.word = p.type.Quantize(v);
+  }
+  p.exact = p.type.ToDouble(p.word) == v;
+  return p;
 }
 
 }  // namespace hlsforge::ir

@@ -9,7 +9,10 @@
 //  * the product kind (ir::DecideProductKind on the input and weight types),
 //    hls4ml's n_zeros and multiplier_limit, the per-sample operation counts;
 //  * tables (entries, value and index types) and the softmax table warnings;
-//  * the II and a latency estimate (rules in hw_plan.h).
+//  * the fixed-point constant of a parametrized activation (ActivationParamOf);
+//  * the II and a latency estimate (rules in hw_plan.h), each kernel's
+//    schedule (function or outer loop pipelined, and at which II) and the
+//    top function's (PIPELINE or DATAFLOW, hls4ml's rules) with QoR warnings.
 // The pass plans for Graph::io_type: a command-line io type override must be
 // applied to the graph before it runs.
 #include <algorithm>
@@ -140,6 +143,10 @@ void PlanDense(const ir::Graph& g, const Layer& l, LayerPlan& p) {
                     ? std::max<int64_t>(p.reuse_factor, Words(g, l.inputs[0]))
                     : p.reuse_factor;
   p.latency_cycles = p.ii_cycles + ProductDepth(p.n_in);
+  // Latency: the function pipelined at II=R; Resource: the reuse loop at II=1.
+  const bool resource = p.strategy == ir::Strategy::Resource;
+  p.schedule = resource ? ir::Schedule::LoopPipeline : ir::Schedule::Pipeline;
+  p.pipeline_ii = resource ? 1 : p.reuse_factor;
 }
 
 /// Output pixels of a window layer (all output dims but the channels).
@@ -200,6 +207,13 @@ void PlanConv(const ir::Graph& g, const Layer& l, LayerPlan& p) {
   }
   p.multipliers = p.multiplier_limit * p.parallelization_factor;
   p.latency_cycles = p.ii_cycles + ProductDepth(p.n_in);
+  // One pass over all pixels (PF = pixels, Latency): the function pipelined
+  // at II=R; else the pixel loop (PF pixels per iteration) or the io_stream
+  // window scan pipelined at II=R.
+  const bool single_pass = p.io_type == ir::IOType::Parallel && p.strategy == ir::Strategy::Latency &&
+                           p.parallelization_factor >= npix;
+  p.schedule = single_pass ? ir::Schedule::Pipeline : ir::Schedule::LoopPipeline;
+  p.pipeline_ii = p.reuse_factor;
 }
 
 void PlanPooling(const ir::Graph& g, const Layer& l, LayerPlan& p) {
@@ -212,6 +226,10 @@ void PlanPooling(const ir::Graph& g, const Layer& l, LayerPlan& p) {
                                                      a.pad_left * lr, a.pad_right * lr);
   }
   p.latency_cycles = p.ii_cycles + 1 + IndexBits(a.global ? 1 : a.pool_h * a.pool_w);
+  if (p.io_type == ir::IOType::Stream) {  // the window scan, one padded input pixel per iteration
+    p.schedule = ir::Schedule::LoopPipeline;
+    p.pipeline_ii = p.reuse_factor;
+  }
 }
 
 /// ScaleShift: one product per element by its channel's scale word;
@@ -322,7 +340,17 @@ void PlanSoftmax(const ir::Graph& g, const Layer& l, LayerPlan& p) {
   p.latency_cycles = p.ii_cycles + 2 * 2 + IndexBits(std::max<int64_t>(1, p.elements_per_call));
 }
 
-void PlanActivation(const Layer& l, LayerPlan& p) {
+void PlanActivation(const ir::Graph& g, const Layer& l, LayerPlan& p) {
+  // Parametrized activations: the constant as a fixed-point param_t (no
+  // floating point in the firmware), warned when it is not held exactly
+  // (ThresholdedReLU's automatic type compares exactly on the input grid).
+  const std::optional<FixedType> in = l.inputs.empty() ? std::nullopt : TypeOf(g, l.inputs[0]);
+  p.activation_param = ir::ActivationParamOf(l, in);
+  if (p.activation_param && !p.activation_param->exact &&
+      !(l.activation == ir::ActivationKind::ThresholdedReLU && !ir::ResolvedType(l, Slot::Param)))
+    p.warnings.push_back(fmt::format("layer '{}': param_t {} holds the constant {:.17g} as {:.17g}", l.name,
+                                     p.activation_param->type.ToString(), l.alpha,
+                                     p.activation_param->type.ToDouble(p.activation_param->word)));
   if (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh) {
     const int64_t ts = std::max(1, l.config.table_size);
     p.tables.push_back({Slot::Table, ts, ir::ResolvedType(l, Slot::Table).value_or(FixedType(18, 8)), std::nullopt,
@@ -378,8 +406,11 @@ ir::LayerPlan PlanLayer(const ir::Graph& g, const ir::Layer& l, ir::IOType io) {
     case LayerKind::Conv: PlanConv(g, l, p); break;
     case LayerKind::Pooling: PlanPooling(g, l, p); break;
     case LayerKind::ScaleShift: PlanScaleShift(g, l, p); break;
-    case LayerKind::Softmax: PlanSoftmax(g, l, p); break;
-    case LayerKind::Activation: PlanActivation(l, p); break;
+    case LayerKind::Softmax:
+      if (l.config.softmax_skip) p.skip = true;  // an identity: no tables
+      else PlanSoftmax(g, l, p);
+      break;
+    case LayerKind::Activation: PlanActivation(g, l, p); break;
     case LayerKind::Merge:
       if (l.merge && l.merge->op == ir::MergeOp::Multiply) {
         const std::vector<int64_t>* out = ShapeOf(g, l.output);
@@ -397,16 +428,54 @@ ir::LayerPlan PlanLayer(const ir::Graph& g, const ir::Layer& l, ir::IOType io) {
   return p;
 }
 
+ir::TopPlan PlanTop(const ir::Graph& g, ir::IOType io) {
+  ir::TopPlan t;
+  t.dataflow = io == ir::IOType::Stream;
+  bool resource_rf1 = false;
+  for (const ir::Layer& l : g.layers) {
+    const LayerPlan p = l.plan && l.plan->io_type == io ? *l.plan : PlanLayer(g, l, io);
+    t.ii_cycles = std::max(t.ii_cycles, p.ii_cycles);
+    if (io == ir::IOType::Parallel && p.schedule == ir::Schedule::LoopPipeline) t.dataflow = true;
+    if (p.has_products && p.strategy == ir::Strategy::Resource && p.reuse_factor == 1 && l.kind == LayerKind::Dense)
+      resource_rf1 = true;
+    // Vitis HLS unrolls a pipelined region completely; thousands of
+    // multipliers in one pipeline synthesize slowly and rarely meet timing
+    // (hls4ml's advice: Latency strategy for small layers only).
+    if (p.has_products && p.schedule == ir::Schedule::Pipeline && p.multipliers > 4096)
+      t.warnings.push_back(fmt::format("layer '{}': {} multipliers in one pipeline (Latency strategy, reuse factor {}); "
+                                       "synthesis will be slow and timing hard to meet: consider Strategy: Resource "
+                                       "or a larger ReuseFactor", l.name, p.multipliers, p.reuse_factor));
+  }
+  if (resource_rf1 && io == ir::IOType::Parallel)
+    t.warnings.push_back("a Resource strategy Dense with reuse factor 1 reuses no multiplier but makes the top a "
+                         "DATAFLOW region (more latency); Latency strategy gives the same multipliers at lower latency");
+  return t;
+}
+
 PassInfo LowerHardwarePass() {
   return {"lower_hardware",
           "record every layer's hardware plan: reuse/parallelization factors, products, multipliers, tables, II",
           [](ir::Graph& g) -> StatusOr<bool> {
             bool changed = false;
             for (ir::Layer& l : g.layers) {
+              // Skip: true on a Softmax (hls4ml): an identity whose output
+              // keeps the input's type, in every consumer.
+              if (l.kind == LayerKind::Softmax && l.config.softmax_skip && l.inputs.size() == 1) {
+                auto in = g.tensors.find(l.inputs[0]);
+                auto out = g.tensors.find(l.output);
+                if (in != g.tensors.end() && out != g.tensors.end() && in->second.type &&
+                    out->second.type != in->second.type) {
+                  out->second.type = in->second.type;
+                  changed = true;
+                }
+              }
               LayerPlan p = PlanLayer(g, l, g.io_type);
               if (!l.plan || !(*l.plan == p)) changed = true;
               l.plan = std::move(p);
             }
+            ir::TopPlan top = PlanTop(g, g.io_type);
+            if (!g.top_plan || !(*g.top_plan == top)) changed = true;
+            g.top_plan = std::move(top);
             return changed;
           }};
 }

@@ -13,9 +13,15 @@
 //   firmware/nnet_utils/                hlsforge's kernel library (namespace nnet)
 //   sim_include/                        simulation headers, used only by g++
 //   <name>_test.cpp                     testbench: tb_data/tb_input_features.dat
-//                                       -> tb_data/csim_results.log
-//   build_prj.tcl                       Vitis HLS (vitis-run --mode hls --tcl) /
-//                                       Vivado HLS (vivado_hls -f)
+//                                       -> tb_data/csim_results.log; run without
+//                                       arguments it also compares them with
+//                                       tb_data/tb_output_predictions.dat (exit
+//                                       status 0 only when all match exactly)
+//   tb_data/                            inputs and the emulator's outputs for them
+//   build_prj.tcl                       Vitis HLS (vitis_hls -f, vitis-run --mode
+//                                       hls --tcl) / Vivado HLS (vivado_hls -f);
+//                                       options "csim=1 synth=1 cosim=0 export=0
+//                                       reset=0 vsynth=0" (hls4ml's)
 //   hlsforge_config.yml, README.md, hlsforge_project.json (manifest for csim)
 // The graph must have every precision resolved (config applied and the
 // default pass pipeline run). The writer implements each layer's hardware
@@ -59,6 +65,21 @@ struct HlsOptions {
   /// factor, a coarse softmax table), once per warning; default prints to
   /// stderr.
   std::function<void(const std::string&)> warn;
+  /// The testbench data written to tb_data/: these inputs ([rows, input
+  /// features], per sample channels-last and flattened like the IR, the
+  /// graph's inputs concatenated), or, when empty, `tb_samples` deterministic
+  /// samples spread over each input type's range (clipped to [-8, 8], values
+  /// exact in float32, which the testbench reads). The emulator's outputs for
+  /// them are written as the expected results, so the project's own C
+  /// simulation (`build_prj.tcl`, or the testbench run without arguments)
+  /// checks itself: it returns 0 only when every output matches exactly.
+  /// The default set is capped at kTbValueBudget input + output values (at
+  /// least one sample: a 512x512 image model gets one, an MLP all 8);
+  /// tb_samples = 0 writes no tb_data (callers that only need the firmware
+  /// files, e.g. parameter checks).
+  std::optional<NDArray> tb_input;
+  int tb_samples = 8;
+  static constexpr int64_t kTbValueBudget = 1'000'000;
 };
 
 /// Checks that every layer can be generated (supported kind, resolved types,
@@ -94,7 +115,8 @@ Status CompileCsim(const std::string& project_dir, const CsimOptions& opt = {});
 
 /// Runs the C simulation on `input` ([rows, input features...], float32
 /// semantics as hls4ml's testbench reads floats): writes
-/// tb_data/tb_input_features.dat, runs the testbench, reads
+/// build/csim_input.dat (the project's tb_data inputs and expected outputs
+/// stay untouched), runs the testbench on it, reads
 /// tb_data/csim_results.log. Returns [rows, output size] (outputs of several
 /// output tensors concatenated per row), values exact.
 StatusOr<NDArray> RunCsim(const std::string& project_dir, const NDArray& input,

@@ -204,7 +204,9 @@ inline int64_t from_double(double v, Format to) {
   // for |y| < 2^62 the floor and the fraction y - floor(y) are exact too.
   const double y = v * pow2(frac(to));
   const double ay = y < 0 ? -y : y;
-  if (ay < 0x1p62 && (ay >= 0x1p-1000 || v == 0)) {
+  // 2^62 and 2^-1000, written as exact decimals (hexadecimal floating
+  // literals are C++17; the generated projects compile as C++14).
+  if (ay < 4611686018427387904.0 && (ay >= 9.332636185032189e-302 || v == 0)) {
     // Branch-free (random data would mispredict): & and | on bools.
     int64_t fl = static_cast<int64_t>(y);                   // toward zero
     fl -= static_cast<int64_t>(static_cast<double>(fl) > y);  // floor

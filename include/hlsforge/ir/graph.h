@@ -274,6 +274,8 @@ class Graph {
   std::string name;          ///< model name (file stem)
   std::string source_path;   ///< file it was read from, for messages
   IOType io_type = IOType::Parallel;
+  /// The top function's schedule (hw_plan.h), set by lower_hardware.
+  std::optional<TopPlan> top_plan;
   std::vector<std::string> inputs;   ///< tensor names
   /// The source model's first input / first output is a channels-first image
   /// ([C, (H,) W] per sample, ONNX from PyTorch). The IR stays channels-last;

@@ -106,6 +106,31 @@ FixedType SoftmaxInpNormDefault(const FixedType& input);
 /// nullopt when neither is resolved (before infer_precision).
 std::optional<FixedType> ResolvedType(const Layer& l, Slot s);
 
+/// The constant of a parametrized activation as the firmware holds it
+/// (LeakyReLU's alpha, ThresholdedReLU's theta, a clipped ReLU's max_value:
+/// Layer::alpha): a fixed-point param_t and the constant's word in it, so no
+/// floating point reaches synthesis and the emulator computes with the same
+/// word (csim == emulator bit for bit).
+struct ActivationParam {
+  FixedType type;      ///< param_t
+  int64_t word = 0;    ///< the constant in `type` (fixed_core.h word)
+  bool exact = true;   ///< the word's value equals Layer::alpha exactly
+  bool operator==(const ActivationParam&) const = default;
+};
+
+/// The param_t of a parametrized activation whose input has type `input`
+/// (nullopt for other layers). The config's "param" precision when resolved
+/// (alpha quantized by its modes); else ("auto"):
+///  * ThresholdedReLU: signed <W+1, I+1> of the input <W, I> with the word
+///    floor(theta * 2^F) clamped to the input's range widened by one step:
+///    x > param is then exactly x > theta for every input value (hls4ml
+///    gives theta the input's precision);
+///  * LeakyReLU, ReLU max_value: the narrowest type holding alpha exactly
+///    (F >= 0 fractional bits, at most 40 bits), else alpha rounded to
+///    float32 held exactly (the framework's own arithmetic), else a 24-bit
+///    type rounding it (exact = false).
+std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input);
+
 /// Products of a layer per sample (one inference), by the hardware they need;
 /// weights taken as their quantized words.
 struct ProductCounts {
@@ -128,6 +153,36 @@ struct TablePlan {
   std::optional<FixedType> index_type;
   int index_bits = 0;        ///< ceil(log2(entries))
   bool operator==(const TablePlan&) const = default;
+};
+
+/// How a kernel is scheduled (Vitis HLS UG1399, "Optimizing for Throughput":
+/// a PIPELINE pragma on a function or loop unrolls every loop below it;
+/// DATAFLOW runs the functions of a region as concurrent processes).
+enum class Schedule {
+  /// The whole kernel one pipeline, `#pragma HLS PIPELINE II=pipeline_ii`,
+  /// every loop inside unrolled (Latency Dense, single-pass Conv,
+  /// element-wise and table layers).
+  Pipeline,
+  /// The kernel's outer loop pipelined at II=pipeline_ii with its body
+  /// unrolled: the reuse loop of a Resource Dense (R iterations), the pixel
+  /// loop of a multi-pass Conv (pixels / PF iterations), the window scan of
+  /// an io_stream Conv/Pooling (one padded input pixel per iteration).
+  LoopPipeline,
+};
+const char* ToString(Schedule s);
+
+/// The schedule of the top function (hls4ml's PipelineStyle 'auto', its
+/// Vivado backend optimizer set_pipeline_style): DATAFLOW for io_stream, and
+/// for io_parallel as soon as one layer's kernel is a LoopPipeline (Resource
+/// strategy, multi-pass Conv: pipelining the top would unroll those loops
+/// and undo the reuse); else PIPELINE (II = the largest layer II).
+struct TopPlan {
+  bool dataflow = false;
+  /// Top II as designed: the largest layer II (a DATAFLOW region starts a new
+  /// sample when its slowest process is ready; a pipelined top at that II).
+  int64_t ii_cycles = 1;
+  std::vector<std::string> warnings;  ///< QoR warnings (shown by consumers)
+  bool operator==(const TopPlan&) const = default;
 };
 
 /// The implementation plan of one layer (LayerPlan::io_type etc. are as
@@ -179,12 +234,25 @@ struct LayerPlan {
   bool per_stream_word = false;
   int64_t elements_per_call = 0;
 
+  /// Softmax with `Skip: true` (hls4ml's way to leave the softmax out of the
+  /// firmware): the layer is an identity, its output tensor takes the input's
+  /// type; the emulator copies, the backends emit no softmax.
+  bool skip = false;
+  /// LeakyReLU / ThresholdedReLU / clipped ReLU: ActivationParamOf.
+  std::optional<ActivationParam> activation_param;
+
   std::vector<TablePlan> tables;  ///< activation / softmax tables
   /// Stable/latency softmax: inp_norm_t (the config's, else
   /// SoftmaxInpNormDefault of the input type); the stable one's exp table index.
   std::optional<FixedType> softmax_inp_norm;
 
-  // ---- timing (cycles of the clock the design is synthesized for) --------
+  // ---- schedule and timing (cycles of the clock the design is synthesized for)
+  Schedule schedule = Schedule::Pipeline;
+  /// II requested by the kernel's PIPELINE pragma (of the function for
+  /// Schedule::Pipeline, of its outer loop for LoopPipeline): R for a Latency
+  /// Dense/Conv pass, 1 for a Resource Dense's reuse loop, R per window step
+  /// in io_stream, 1 for other layers.
+  int64_t pipeline_ii = 1;
   /// Initiation interval of the layer's kernel as designed: the II its
   /// PIPELINE pragmas request (UG1399), per sample. Dense: R (Latency:
   /// PIPELINE II=R; Resource: a reuse loop of R iterations at II=1); Conv

@@ -82,6 +82,9 @@ ir::LayerPlan PlanLayer(const ir::Graph& g, const ir::Layer& l, ir::IOType io);
 /// rf divides n_in*n_out, and either rf < n_in with ceil(n_in*n_out/rf) a
 /// multiple of n_out, or rf >= n_in with rf a multiple of n_in. Ascending.
 std::vector<int> ValidDenseReuseFactors(int n_in, int n_out);
+/// The top function's schedule for io type `io` (ir::TopPlan rules), from
+/// the layers' plans (PlanLayer for a layer without one for `io`).
+ir::TopPlan PlanTop(const ir::Graph& g, ir::IOType io);
 /// The valid value nearest to `chosen` (ties: the smaller); `chosen` when
 /// `valid` is empty.
 int ClosestReuseFactor(const std::vector<int>& valid, int chosen);

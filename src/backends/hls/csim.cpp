@@ -67,7 +67,7 @@ int Shell(const std::string& cmd) { return std::system(cmd.c_str()); }
 Status Gxx(const fs::path& cwd, const fs::path& main_cpp, const fs::path& sim_include, const fs::path& exe,
            bool txt, const CsimOptions& opt, const std::string& what) {
   const fs::path log = exe.parent_path() / (exe.filename().string() + ".compile.log");
-  std::string cmd = fmt::format("cd {} && {} -std=c++17 {} -w -I firmware -I {} -I . {}{} {} -o {} > {} 2>&1",
+  std::string cmd = fmt::format("cd {} && {} -std=c++14 {} -w -I firmware -I {} -I . {}{} {} -o {} > {} 2>&1",
                                 Quote(cwd.string()), opt.cxx, opt.opt_level, Quote(sim_include.string()),
                                 txt ? "-DHLSFORGE_WEIGHTS_FROM_TXT" : "",
                                 opt.traces ? " -DHLSFORGE_CSIM_TRACE" : "", Quote(main_cpp.string()),
@@ -306,7 +306,10 @@ StatusOr<NDArray> RunCsim(const std::string& project_dir, const NDArray& input, 
   const bool txt = opt.weights_from_txt.value_or((*m)["weights_from_txt"].get<bool>());
   std::error_code ec;
   fs::create_directories(dir / "tb_data", ec);
-  const fs::path in_path = dir / "tb_data" / "tb_input_features.dat";
+  // The inputs go to build/, not tb_data/: the project's own
+  // tb_input_features.dat and its expected outputs stay a matching pair.
+  fs::create_directories(dir / "build", ec);
+  const fs::path in_path = dir / "build" / "csim_input.dat";
   const fs::path out_path = dir / "tb_data" / "csim_results.log";
   HLSFORGE_RETURN_IF_ERROR(WriteDat(in_path, input, rows, io.n_in));
   const fs::path exe = dir / "build" / fmt::format("csim{}{}", opt.traces ? "_trace" : "", txt ? "_txt" : "");

@@ -2,6 +2,7 @@
 // (nnet::activ_config, nnet::flatten_config).
 #include "emitter.h"
 
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -9,6 +10,20 @@
 namespace hlsforge::backends::detail {
 
 using ir::ActivationKind;
+
+namespace {
+
+/// The shortest decimal that reads back as exactly `v` (a fixed-point value
+/// of at most 53 significant bits: exact).
+std::string ExactDecimal(double v) {
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
 
 void Emitter::ActivConfig(int idx, const Layer& l, int64_t n_in, const std::string& extra) {
   params << Comment(l) << "\n";
@@ -77,25 +92,28 @@ void Emitter::Activation(int idx, const Layer& l) {
       call = fmt::format("nnet::relu<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out);
       break;
     case ActivationKind::LeakyReLU:
-      declare();
-      if (auto pt = ir::ResolvedType(l, ir::Slot::Param)) {
-        CheckMul(l, data, "input", *pt, ir::SlotKey(ir::Slot::Param));
-        std::string tn = fmt::format("layer{}_param_t", idx);
-        Typedef(tn, *pt, fmt::format("layer '{}': param (alpha)", l.name));
-        extra = fmt::format("    typedef {} param_t;\n", tn);
-      } else {
-        extra = "    typedef double param_t;\n";
-      }
-      call = fmt::format("nnet::leaky_relu<{}, {}, config{}>({}, {:.17g}, {});", n.in_t, n.out_t, idx, n.in, l.alpha, n.out);
-      break;
     case ActivationKind::ThresholdedReLU:
-      declare();
-      call = fmt::format("nnet::thresholded_relu<{}, {}, config{}>({}, {:.17g}, {});", n.in_t, n.out_t, idx, n.in, l.alpha, n.out);
-      break;
     case ActivationKind::ReLU6OrMax: {
+      // The constant as the plan's fixed-point param_t (its exact value).
       declare();
-      extra = fmt::format("    static constexpr double max_value = {:.17g};\n", l.alpha);
-      call = fmt::format("nnet::relu_max<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out);
+      if (!plan->activation_param)
+        Fail(fmt::format("{}: the hardware plan has no param_t (rerun lower_hardware)", LayerWhere(l)));
+      const ir::ActivationParam& ap = *plan->activation_param;
+      if (ap.type.width() > 53)
+        Fail(fmt::format("{}: param_t {} is wider than 53 bits (its value is written as an exact decimal)",
+                         LayerWhere(l), ap.type.ToString()));
+      if (l.activation == ActivationKind::LeakyReLU) CheckMul(l, data, "input", ap.type, ir::SlotKey(ir::Slot::Param));
+      const std::string tn = fmt::format("layer{}_param_t", idx);
+      Typedef(tn, ap.type, fmt::format("layer '{}': param ({})", l.name,
+                                       l.activation == ActivationKind::LeakyReLU        ? "alpha"
+                                       : l.activation == ActivationKind::ThresholdedReLU ? "theta"
+                                                                                         : "max_value"));
+      extra = fmt::format("    typedef {} param_t;\n", tn);
+      const char* fn = l.activation == ActivationKind::LeakyReLU        ? "leaky_relu"
+                       : l.activation == ActivationKind::ThresholdedReLU ? "thresholded_relu"
+                                                                         : "relu_max";
+      call = fmt::format("nnet::{}<{}, {}, config{}>({}, {}({}), {});", fn, n.in_t, n.out_t, idx, n.in, tn,
+                         ExactDecimal(ap.type.ToDouble(ap.word)), n.out);
       break;
     }
     case ActivationKind::Sigmoid:

@@ -19,6 +19,30 @@ const char* ProductClass(ir::ProductKind k) {
   return "mult";
 }
 
+/// The Resource kernel's weight order (kernels/dense_resource.h): row ir
+/// (one reuse iteration) holds the block_factor words its multipliers read.
+/// `w` is [n_in][n_out] row-major; fails for a reuse factor outside hls4ml's
+/// valid values (lower_hardware applies only valid ones).
+std::vector<int64_t> ResourceWeightOrder(const Layer& l, const std::vector<int64_t>& w, int n_in, int n_out, int rf) {
+  std::vector<int64_t> r(w.size());
+  const int64_t bf = static_cast<int64_t>(n_in) * n_out / rf;
+  auto at = [&](int64_t i, int64_t j) { return w[static_cast<size_t>(i * n_out + j)]; };
+  if (rf <= n_in && n_in % rf == 0) {
+    const int64_t ms = n_in / rf;
+    for (int64_t ir = 0; ir < rf; ++ir)
+      for (int64_t j = 0; j < n_out; ++j)
+        for (int64_t k = 0; k < ms; ++k) r[static_cast<size_t>(ir * bf + j * ms + k)] = at(ir * ms + k, j);
+  } else if (rf > n_in && rf % n_in == 0 && n_out % (rf / n_in) == 0) {
+    const int64_t q = rf / n_in;
+    for (int64_t ir = 0; ir < rf; ++ir)
+      for (int64_t im = 0; im < bf; ++im) r[static_cast<size_t>(ir * bf + im)] = at(ir % n_in, im * q + ir / n_in);
+  } else {
+    Fail(fmt::format("{}: reuse factor {} is not a valid one for a {}x{} Resource product (rerun lower_hardware)",
+                     LayerWhere(l), rf, n_in, n_out));
+  }
+  return r;
+}
+
 }  // namespace
 
 // The Dense product of n_in inputs (type `data`) by weights `w` ([n_in, n_out]
@@ -51,17 +75,12 @@ DenseCore Emitter::EmitDenseCore(int idx, const Layer& l, const FixedType& data,
   const int rf = plan->reuse_factor;
   const bool resource = plan->strategy == ir::Strategy::Resource;
   const int64_t zeros = plan->n_zeros;
-  if (resource) {  // transpose to [n_out][n_in]
-    std::vector<int64_t> t(ww.size());
-    for (int i = 0; i < n_in; ++i)
-      for (int j = 0; j < n_out; ++j) t[static_cast<size_t>(j) * n_in + i] = ww[static_cast<size_t>(i) * n_out + j];
-    ww.swap(t);
-  }
+  if (resource) ww = ResourceWeightOrder(l, ww, n_in, n_out, rf);
   std::string accum_name = fmt::format("layer{}_accum_t", idx);
   Typedef(accum_name, accum, fmt::format("layer '{}': accum", l.name));
   DenseCore r;
   const std::string weight = ir::SlotKey(ir::Slot::Weight);
-  r.weights = AddWeights(l, idx, "w", resource ? weight + " (transposed [n_out][n_in])" : weight, wt, std::move(ww));
+  r.weights = AddWeights(l, idx, "w", resource ? weight + " (reuse-iteration-major, dense_resource.h)" : weight, wt, std::move(ww));
   r.biases = AddWeights(l, idx, "b", ir::SlotKey(ir::Slot::Bias), bt, std::move(bw));
   r.reuse_factor = rf;
   const int64_t n_w = static_cast<int64_t>(n_in) * n_out;

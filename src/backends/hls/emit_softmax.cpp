@@ -16,6 +16,7 @@ const ir::TablePlan& Emitter::TablePlanOf(const Layer& l, ir::Slot s) const {
 }
 
 void Emitter::Softmax(int idx, const Layer& l) {
+  if (plan->skip) return Linear(idx, l, "skipped softmax");  // Skip: true: no softmax in the firmware
   const FixedType res = TensorType(g, l.output, l, "output");
   const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
   const int ts = std::max(1, l.config.table_size);
@@ -67,7 +68,6 @@ void Emitter::Softmax(int idx, const Layer& l) {
   params << fmt::format("    static const unsigned exp_table_size = {};\n    static const unsigned inv_table_size = {};\n", ts, ts);
   params << fmt::format("    static const unsigned reuse_factor = {};\n", plan->reuse_factor);
   params << fmt::format("    static const nnet::softmax_implementation implementation = nnet::softmax_implementation::{};\n", impl_name);
-  params << "    static constexpr float exp_scale = 1.0f;\n";
   params << extra << "};\n\n";
   EmitCall(l, n, fmt::format("nnet::softmax<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
 }

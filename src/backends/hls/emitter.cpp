@@ -76,6 +76,7 @@ Emitter::Emitter(const Graph& gr, const HlsOptions& o) : g(gr), opt(o) {
   top = o.project_name;
   for (const Layer& l : g.layers)
     plans.push_back(l.plan && l.plan->io_type == io ? *l.plan : passes::PlanLayer(g, l, io));
+  top_plan = gr.top_plan && io == gr.io_type ? *gr.top_plan : passes::PlanTop(g, io);
 }
 
 void Emitter::Warn(const std::string& m) {
@@ -107,6 +108,7 @@ void Emitter::Run() {
   if (Status st = g.Validate(); !st.ok()) Fail(st.message());
   if (g.inputs.empty() || g.outputs.empty()) Fail("graph has no inputs or outputs");
   defines << "// Types of every tensor, accumulator, table and parameter.\n";
+  for (const std::string& w : top_plan.warnings) Warn(w);
   // Inputs.
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const auto& t = g.tensor(g.inputs[i]);

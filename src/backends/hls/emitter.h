@@ -103,6 +103,8 @@ class Emitter {
   std::map<std::string, std::string> tensor_tname;  ///< tensor -> typedef name
   std::map<std::string, int64_t> tensor_size;
   std::vector<std::string> in_vars, out_vars;
+  /// The top function's schedule (Graph::top_plan, or passes::PlanTop).
+  ir::TopPlan top_plan;
   int64_t total_params = 0;
 
   /// Elements per io_stream word of a tensor (ir::StreamWordElements).
@@ -174,6 +176,9 @@ void WriteProjectFiles(Emitter& e, const HlsOptions& opt, const fs::path& dir); 
 std::string TestbenchSource(Emitter& e, const std::string& ns_open, const std::string& ns_close,
                             const std::string& ns);                               // testbench.cpp
 void WriteFile(const fs::path& p, const std::string& text);                       // project_files.cpp
+/// tb_data/tb_input_features.dat (HlsOptions::tb_input or deterministic
+/// samples) and tb_data/tb_output_predictions.dat (the emulator's outputs).
+void WriteTbData(Emitter& e, const HlsOptions& opt, const fs::path& dir);          // testbench.cpp
 
 /// Where the HLS kernel library, the simulation headers and fixed_core.h are
 /// read from (hls_writer.cpp: the one place that knows).

@@ -1,13 +1,61 @@
 // The C-simulation testbench of an HLS project: <top>_test.cpp reads
-// tb_data/tb_input_features.dat and writes tb_data/csim_results.log; with
-// HLSFORGE_CSIM_TRACE, every layer's output under its third argument
-// (kernels/trace.h).
+// tb_data/tb_input_features.dat and writes tb_data/csim_results.log; run
+// without arguments it compares them with tb_data/tb_output_predictions.dat
+// and returns non-zero on any difference; with HLSFORGE_CSIM_TRACE, every
+// layer's output under its third argument (kernels/trace.h). Also the
+// tb_data files themselves (WriteTbData).
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "emitter.h"
+#include "hlsforge/emu/emulator.h"
 #include "trace_hooks.h"
 
 namespace hlsforge::backends::detail {
+
+namespace {
+
+// The comparison of the testbench's outputs with the expected ones: every
+// value parsed as a double and compared exactly (both files hold exact
+// decimals of fixed-point values). Missing expected file: nothing to
+// compare, success (hls4ml's testbench behaves the same).
+constexpr const char* kCompare = R"(static int hlsforge_tb_compare(const char* got_path, const char* expected_path) {
+    std::ifstream exp(expected_path);
+    if (!exp) { std::printf("hlsforge csim: no %s, outputs not checked\n", expected_path); return 0; }
+    std::ifstream got(got_path);
+    if (!got) { std::fprintf(stderr, "cannot open %s\n", got_path); return 1; }
+    std::string le, lg;
+    long row = 0, bad = 0, rows_missing = 0;
+    while (std::getline(exp, le)) {
+        if (le.empty()) continue;
+        row++;
+        if (!std::getline(got, lg)) { rows_missing++; continue; }
+        std::istringstream se(le), sg(lg);
+        std::string te, tg;
+        long col = 0;
+        while (se >> te) {
+            col++;
+            if (!(sg >> tg) || std::strtod(te.c_str(), nullptr) != std::strtod(tg.c_str(), nullptr)) {
+                if (bad < 10) std::fprintf(stderr, "hlsforge csim: sample %ld output %ld: got %s, expected %s\n", row, col, tg.c_str(), te.c_str());
+                bad++;
+                tg.clear();
+            }
+        }
+    }
+    if (bad || rows_missing) {
+        std::fprintf(stderr, "hlsforge csim: FAILED: %ld values differ, %ld samples missing (of %ld)\n", bad, rows_missing, row);
+        return 1;
+    }
+    std::printf("hlsforge csim: %ld samples match %s\n", row, expected_path);
+    return 0;
+}
+
+)";
+
+}  // namespace
 
 std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std::string& ns_close,
                             const std::string& ns) {
@@ -66,12 +114,81 @@ std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std:
   }
   tb << "        std::fprintf(fout, \"\\n\");\n        rows++;\n    }\n" << TraceTbEnd() << "    std::fclose(fout);\n    std::printf(\"hlsforge csim: %ld samples\\n\", rows);\n    return 0;\n}\n";
   tb << ns_close;
-  tb << "\n#ifndef HLSFORGE_TB_NO_MAIN\nint main(int argc, char** argv) {\n";
+  tb << "\n#ifndef HLSFORGE_TB_NO_MAIN\n" << kCompare;
+  tb << "// No arguments: the project's own inputs, outputs compared with the expected ones.\n";
+  tb << "int main(int argc, char** argv) {\n";
   tb << "    const char* in_path = argc > 1 ? argv[1] : \"tb_data/tb_input_features.dat\";\n";
   tb << "    const char* out_path = argc > 2 ? argv[2] : \"tb_data/csim_results.log\";\n";
-  tb << fmt::format("    return {}hlsforge_tb_run(in_path, out_path, {});\n}}\n#endif\n", ns.empty() ? "" : ns + "::",
+  tb << fmt::format("    const int rc = {}hlsforge_tb_run(in_path, out_path, {});\n", ns.empty() ? "" : ns + "::",
                     TraceTbMainArg());
+  tb << "    if (rc != 0 || argc > 1) return rc;\n";
+  tb << "    return hlsforge_tb_compare(out_path, \"tb_data/tb_output_predictions.dat\");\n}\n#endif\n";
   return tb.str();
+}
+
+}  // namespace hlsforge::backends::detail
+
+namespace hlsforge::backends::detail {
+
+namespace {
+
+/// Exact decimals of a row-major [rows, cols] array, one row per line.
+std::string DatText(const std::vector<double>& v, int64_t cols) {
+  std::string s;
+  char buf[40];
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto r = std::to_chars(buf, buf + sizeof buf, v[i]);
+    s.append(buf, static_cast<size_t>(r.ptr - buf));
+    s += (static_cast<int64_t>(i + 1) % cols == 0) ? "\n" : " ";
+  }
+  return s;
+}
+
+/// `rows` deterministic inputs: for each input tensor, values spread over its
+/// type's range clipped to [-8, 8], on a grid of 2^-9 (13 significant bits:
+/// exact in float32, which the testbench reads). A fixed linear congruential
+/// generator, so that every conversion of a model writes the same data.
+NDArray DefaultTbInput(const Emitter& gen, int rows) {
+  NDArray x;
+  int64_t cols = 0;
+  for (const auto& t : gen.g.inputs) cols += gen.tensor_size.at(t);
+  x.shape = {rows, cols};
+  x.data.reserve(static_cast<size_t>(rows * cols));
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  for (int r = 0; r < rows; ++r)
+    for (const auto& t : gen.g.inputs) {
+      const FixedType& ty = *gen.g.tensor(t).type;
+      const double lo = std::max(ty.min_value(), -8.0), hi = std::min(ty.max_value(), 8.0);
+      for (int64_t i = 0; i < gen.tensor_size.at(t); ++i) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        const double u = static_cast<double>(state >> 40) / static_cast<double>(uint64_t{1} << 24);  // [0, 1)
+        x.data.push_back(std::round((lo + u * (hi - lo)) * 512.0) / 512.0);
+      }
+    }
+  return x;
+}
+
+}  // namespace
+
+void WriteTbData(Emitter& gen, const HlsOptions& opt, const fs::path& dir) {
+  int64_t n_in = 0, n_out = 0;
+  for (const auto& t : gen.g.inputs) n_in += gen.tensor_size[t];
+  for (const auto& t : gen.g.outputs) n_out += gen.tensor_size[t];
+  if (!opt.tb_input && opt.tb_samples <= 0) return;
+  const int64_t fit = std::max<int64_t>(1, HlsOptions::kTbValueBudget / std::max<int64_t>(1, n_in + n_out));
+  NDArray x = opt.tb_input ? *opt.tb_input : DefaultTbInput(gen, static_cast<int>(std::min<int64_t>(opt.tb_samples, fit)));
+  if (x.row_size() != n_in)
+    Fail(fmt::format("testbench inputs: {} values per sample, the model takes {}", x.row_size(), n_in));
+  x.shape = {x.rows(), n_in};
+  WriteFile(dir / "tb_data" / "tb_input_features.dat", DatText(x.data, n_in));
+  emu::Options eo;
+  eo.threads = 1;
+  StatusOr<NDArray> y = emu::Predict(gen.g, x, eo);
+  if (!y.ok()) {
+    if (opt.warn) opt.warn("testbench: no expected outputs written (the emulator failed: " + y.status().message() + ")");
+    return;
+  }
+  WriteFile(dir / "tb_data" / "tb_output_predictions.dat", DatText(y->data, n_out));
 }
 
 }  // namespace hlsforge::backends::detail

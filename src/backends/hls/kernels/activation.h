@@ -39,40 +39,39 @@ void relu(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   }
 }
 
-/// ReLU clipped at CONFIG_T::max_value (a double; the comparison is exact).
+/// ReLU clipped at max_value (fixed-point CONFIG_T::param_t; the
+/// comparison is exact, the clipped output is (res_T) max_value).
 template <class data_T, class res_T, typename CONFIG_T>
-void relu_max(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+void relu_max(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t max_value, res_T res[CONFIG_T::n_in]) {
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
     if (x < 0) res[i] = 0;
-    else if (x.to_double() > CONFIG_T::max_value) res[i] = (res_T)CONFIG_T::max_value;
+    else if (x > max_value) res[i] = (res_T)max_value;
     else res[i] = x;
   }
 }
 
-/// alpha * x: with a fixed-point alpha (config precision "param") the exact
-/// product; with a double alpha the double product (exact operands).
-template <class D> double scale_by(double a, D x) { return a * x.to_double(); }
-template <class A, class D> auto scale_by(A a, D x) -> decltype(a * x) { return a * x; }
-
-/// Leaky ReLU; alpha of type CONFIG_T::param_t (double unless configured).
+/// Leaky ReLU: x > 0 ? x : alpha * x (the exact product, then res_T);
+/// alpha of the fixed-point CONFIG_T::param_t.
 template <class data_T, class res_T, typename CONFIG_T>
 void leaky_relu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t alpha, res_T res[CONFIG_T::n_in]) {
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
     if (x > 0) res[i] = x;
-    else res[i] = (res_T)scale_by(alpha, x);
+    else res[i] = (res_T)(alpha * x);
   }
 }
 
+/// x > theta ? x : 0; theta of the fixed-point CONFIG_T::param_t (exact
+/// comparison).
 template <class data_T, class res_T, typename CONFIG_T>
-void thresholded_relu(data_T data[CONFIG_T::n_in], double theta, res_T res[CONFIG_T::n_in]) {
+void thresholded_relu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t theta, res_T res[CONFIG_T::n_in]) {
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
-    if (x.to_double() > theta) res[i] = x;
+    if (x > theta) res[i] = x;
     else res[i] = 0;
   }
 }

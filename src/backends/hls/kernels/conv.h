@@ -72,7 +72,16 @@ PixelLoop:
     data_T window[K];
     #pragma HLS ARRAY_PARTITION variable=window complete
     conv_window<data_T, CONFIG_T>(data, p / CONFIG_T::out_width, p % CONFIG_T::out_width, window);
-    dense<data_T, res_T, typename CONFIG_T::mult_config>(window, &res[p * CONFIG_T::n_filt], weights, biases);
+    // The pixel's outputs in a local array, then copied: no pointer with a
+    // per-iteration offset into the partitioned result.
+    res_T px[CONFIG_T::n_filt];
+    #pragma HLS ARRAY_PARTITION variable=px complete
+    dense<data_T, res_T, typename CONFIG_T::mult_config>(window, px, weights, biases);
+  CopyOut:
+    for (unsigned j = 0; j < CONFIG_T::n_filt; j++) {
+      #pragma HLS UNROLL
+      res[p * CONFIG_T::n_filt + j] = px[j];
+    }
   }
 }
 
@@ -138,7 +147,14 @@ void conv_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res,
   constexpr unsigned ph = CONFIG_T::in_height + CONFIG_T::pad_top + CONFIG_T::pad_bottom;
   constexpr unsigned pw = CONFIG_T::in_width + CONFIG_T::pad_left + CONFIG_T::pad_right;
   line_buffer<in_t, CONFIG_T::filt_height, pw, CONFIG_T::n_chan> lb;
+  // Rows and channels in registers, columns in filt_width banks: the window's
+  // filt_width consecutive columns are read in one cycle (II 1 without
+  // relying on automatic partitioning).
   #pragma HLS ARRAY_PARTITION variable=lb.cell complete dim=1
+  #pragma HLS ARRAY_PARTITION variable=lb.cell cyclic factor=CONFIG_T::filt_width dim=2
+  #pragma HLS ARRAY_PARTITION variable=lb.cell complete dim=3
+  #pragma HLS ARRAY_PARTITION variable=lb.inside complete dim=1
+  #pragma HLS ARRAY_PARTITION variable=lb.inside cyclic factor=CONFIG_T::filt_width dim=2
 RowLoop:
   for (unsigned y = 0; y < ph; y++) {
   ColLoop:

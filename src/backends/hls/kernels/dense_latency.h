@@ -18,6 +18,9 @@ void dense_latency(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out],
                    const typename CONFIG_T::weight_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
                    const typename CONFIG_T::bias_t biases[CONFIG_T::n_out]) {
   #pragma HLS INLINE off
+  // One instance per call site with its own constant weights, so that the
+  // constants fold into the logic (zero weights cost nothing).
+  #pragma HLS FUNCTION_INSTANTIATE variable=weights,biases
   #pragma HLS PIPELINE II=CONFIG_T::reuse_factor
   #pragma HLS ARRAY_PARTITION variable=biases complete
   constexpr int mult_limit = CONFIG_T::multiplier_limit;

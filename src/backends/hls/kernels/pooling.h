@@ -37,6 +37,18 @@ struct pooling_config {
 };
 
 /// Pools one channel of one window: cells[k] with inside[k] (k < N).
+/// a / n for a count n in 1..D, each case a division by the constant D, D-1,
+/// ... 1 (the same quotient as a / n: truncated toward zero).
+template <class A, unsigned D> struct div_by_count {
+  static A apply(A a, unsigned n) {
+    #pragma HLS INLINE
+    return n == D ? A(a / D) : div_by_count<A, D - 1>::apply(a, n);
+  }
+};
+template <class A> struct div_by_count<A, 1> {
+  static A apply(A a, unsigned) { return a; }
+};
+
 template <class data_T, class res_T, typename CONFIG_T, unsigned N>
 res_T pool_cells(const data_T cells[N], const bool inside[N]) {
   #pragma HLS INLINE
@@ -64,7 +76,9 @@ res_T pool_cells(const data_T cells[N], const bool inside[N]) {
       }
     }
     if (CONFIG_T::count_pad) n = N;
-    if (n > 0) acc = acc / n;
+    // Divide by the count of cells: one constant divisor per possible count
+    // (a runtime divider would be a long combinational path).
+    if (n > 0) acc = div_by_count<accum_t, N>::apply(acc, n);
     return (res_T)acc;
   }
 }
@@ -118,6 +132,10 @@ void pooling_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
   constexpr unsigned pw = CONFIG_T::in_width + CONFIG_T::pad_left + CONFIG_T::pad_right;
   line_buffer<in_t, CONFIG_T::pool_height, pw, CONFIG_T::n_chan> lb;
   #pragma HLS ARRAY_PARTITION variable=lb.cell complete dim=1
+  #pragma HLS ARRAY_PARTITION variable=lb.cell cyclic factor=CONFIG_T::pool_width dim=2
+  #pragma HLS ARRAY_PARTITION variable=lb.cell complete dim=3
+  #pragma HLS ARRAY_PARTITION variable=lb.inside complete dim=1
+  #pragma HLS ARRAY_PARTITION variable=lb.inside cyclic factor=CONFIG_T::pool_width dim=2
 RowLoop:
   for (unsigned y = 0; y < ph; y++) {
   ColLoop:

@@ -40,7 +40,7 @@ template <class idx_T, typename CONFIG_T, bool negate>
 void init_exp_table(typename CONFIG_T::exp_table_t table[CONFIG_T::exp_table_size]) {
   constexpr int N = ceillog2(CONFIG_T::exp_table_size);
   for (unsigned i = 0; i < CONFIG_T::exp_table_size; i++) {
-    float x = value_of_top_bits<idx_T, N>(i) * (float)CONFIG_T::exp_scale;
+    float x = value_of_top_bits<idx_T, N>(i);  // the exp argument (hls4ml's exp_scale is 1)
     if (negate) x = -x;
     table[i] = std::exp(x);
   }

@@ -181,4 +181,14 @@ inline bool operator!=(const ac_fixed<W, I, S, Q, O>& a, double d) { return !(a 
 template <int W, int I, bool S, ac_q_mode Q, ac_o_mode O>
 inline bool operator!=(double d, const ac_fixed<W, I, S, Q, O>& a) { return !(a == d); }
 
+// C++14: out-of-class definitions of the odr-used constexpr members.
+#if __cplusplus < 201703L
+template <int W, int I, bool S, ac_q_mode Q, ac_o_mode O>
+constexpr hlsforge::fx::Format ac_fixed<W, I, S, Q, O>::fmt;
+namespace hlsforge_acsim {
+template <int W_, int I_, bool S_, ac_q_mode Q, ac_o_mode O>
+constexpr fx::Format traits<ac_fixed<W_, I_, S_, Q, O>>::fmt;
+}  // namespace hlsforge_acsim
+#endif
+
 #endif  // HLSFORGE_SIM_AC_FIXED_H

@@ -349,4 +349,15 @@ HLSFORGE_ACSIM_CMP(>)
 HLSFORGE_ACSIM_CMP(>=)
 #undef HLSFORGE_ACSIM_CMP
 
+// C++14: static constexpr data members that are odr-used need a definition
+// outside the class (C++17 makes them implicitly inline).
+#if __cplusplus < 201703L
+template <int W, bool S> constexpr hlsforge::fx::Format ac_int<W, S>::fmt;
+namespace hlsforge_acsim {
+template <int W_, bool S_> constexpr fx::Format traits<ac_int<W_, S_>>::fmt;
+template <class T> constexpr int traits<T, std::enable_if_t<std::is_integral<T>::value>>::w;
+template <class T> constexpr fx::Format traits<T, std::enable_if_t<std::is_integral<T>::value>>::fmt;
+}  // namespace hlsforge_acsim
+#endif
+
 #endif  // HLSFORGE_SIM_AC_INT_H

@@ -73,9 +73,11 @@ template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O>
 ap_fixed_base<W, I, S, Q, O> base_of(const ap_fixed_base<W, I, S, Q, O>*);
 template <int W, bool S>
 ap_int_base<W, S> base_of(const ap_int_base<W, S>*);
+template <class...> struct make_void { using type = void; };  // std::void_t is C++17
+template <class... T> using void_t = typename make_void<T...>::type;
 template <class T, class = void> struct base { using type = T; };
 template <class T>
-struct base<T, std::void_t<decltype(base_of(static_cast<const T*>(nullptr)))>> {
+struct base<T, void_t<decltype(base_of(static_cast<const T*>(nullptr)))>> {
   using type = decltype(base_of(static_cast<const T*>(nullptr)));
 };
 template <class T> using tr = traits<typename base<std::remove_cv_t<T>>::type>;
@@ -435,5 +437,18 @@ struct ap_ufixed : ap_fixed_base<W, I, false, Q, O> {
   constexpr ap_ufixed() = default;
   constexpr ap_ufixed(const ap_fixed_base<W, I, false, Q, O>& b) : ap_fixed_base<W, I, false, Q, O>(b) {}  // NOLINT
 };
+
+// C++14: static constexpr data members that are odr-used need a definition
+// outside the class (C++17 makes them implicitly inline).
+#if __cplusplus < 201703L
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O> constexpr int ap_fixed_base<W, I, S, Q, O>::width;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O> constexpr int ap_fixed_base<W, I, S, Q, O>::iwidth;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O> constexpr bool ap_fixed_base<W, I, S, Q, O>::is_signed_v;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O>
+constexpr hlsforge::fx::Format ap_fixed_base<W, I, S, Q, O>::fmt;
+template <int W, bool S> constexpr int ap_int_base<W, S>::width;
+template <int W, bool S> constexpr bool ap_int_base<W, S>::is_signed_v;
+template <int W, bool S> constexpr hlsforge::fx::Format ap_int_base<W, S>::fmt;
+#endif
 
 #endif  // HLSFORGE_SIM_AP_INT_H
