@@ -47,7 +47,7 @@ template <int W, int I> using fixed_rnd_sat_t = ac_fixed<W, I, true, AC_RND, AC_
 template <class T> int trunc_int(const T& x) {
   return x < 0 ? -((-x).to_int()) : x.to_int();
 }
-template <class T, int N> unsigned top_bits(const T& x) { return x.template slc<N>(T::width - N).to_uint(); }
+template <class T, int N> unsigned top_bits(T x) { return x.template slc<N>(T::width - N).to_uint(); }
 template <class T, int N> void set_top_bits(T& x, unsigned i) { x.set_slc(T::width - N, ac_int<N, false>(i)); }
 
 #else
@@ -63,7 +63,7 @@ template <class T> int trunc_int(const T& x) {
   #pragma HLS INLINE
   return x.to_int();
 }
-template <class T, int N> unsigned top_bits(const T& x) {
+template <class T, int N> unsigned top_bits(T x) {
   #pragma HLS INLINE
   return (unsigned)x.range(T::width - 1, T::width - N).to_uint();
 }

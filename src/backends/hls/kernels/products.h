@@ -69,7 +69,7 @@ template <class res_T, typename CONFIG_T, bool XNOR> struct DenseCast {
 };
 template <class res_T, typename CONFIG_T> struct DenseCast<res_T, CONFIG_T, true> {
   static res_T cast(typename CONFIG_T::accum_t x) {
-    int_t<ceillog2(CONFIG_T::n_in) + 2> c = x - uint_t<bits_for(CONFIG_T::n_in / 2)>(CONFIG_T::n_in / 2);
+    int_t<ceillog2(CONFIG_T::n_in) + 2> c = trunc_int(x - uint_t<bits_for(CONFIG_T::n_in / 2)>(CONFIG_T::n_in / 2));
     return (res_T)(c * uint_t<2>(2));
   }
 };
