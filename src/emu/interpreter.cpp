@@ -330,7 +330,7 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
       if (!float_mode) {
         if (t2 && t2->type) s.in2.type = *t2->type;
         else if (l.inputs[1] == g.inputs[0])
-          s.in2.type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o);
+          s.in2.type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o, p.input_f.family);
         else
           return Status::Fail(s.io.where() + ": input tensor '" + l.inputs[1] +
                               "': precision 'result' unresolved (run infer_precision)");
@@ -350,7 +350,7 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
       std::optional<FixedType> itype = it ? it->type : std::nullopt;
       if (l.inputs[0] == g.inputs[0] && !itype) {
         // the graph input's type, resolved above (tensor or Input layer config)
-        s.io.in_type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o);
+        s.io.in_type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o, p.input_f.family);
       } else if (!itype) {
         return Status::Fail(s.io.where() + ": input tensor '" + l.inputs[0] +
                             "': precision 'result' unresolved (run infer_precision)");

@@ -9,6 +9,9 @@
 //    accum) have per-class attribute defaults and are taken only from
 //    LayerName / LayerType, never from Model (hls4ml TypeAttribute defaults);
 //  * "auto" leaves the slot to the infer_precision pass.
+//  * Model: Family (ap | ac, default ap): the vendor type family of every
+//    precision (ir/family.h); the config's fixed<...> spellings name types of
+//    that family (RND_CONV_ODD only with ac).
 //  * ParallelizationFactor (Model, LayerType, LayerName; a positive integer,
 //    same precedence as ReuseFactor) -> LayerConfig::parallelization_factor:
 //    output pixels of a Conv/Pooling layer computed at once in io_parallel.
@@ -16,6 +19,7 @@
 //    the lower_hardware pass, not here. GenerateConfig writes it for Conv/Pooling
 //    layers (and in Model when the graph has such layers).
 #include "hlsforge/ir/config.h"
+#include "hlsforge/ir/family.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -107,6 +111,7 @@ struct ModelConfig::Impl {
   int pipeline_stages = -1;
   MultiplierStyle multiplier = MultiplierStyle::Auto;
   std::optional<IOType> io_type;
+  std::optional<Family> family;  // Model: Family
   std::vector<Entry> layer_type;
   std::vector<Entry> layer_name;
 };
@@ -129,7 +134,10 @@ class Parser {
   std::optional<FixedType> Precision(const YAML::Node& n, const std::string& path) const {
     const std::string text = Scalar(n, path);
     if (Lower(text) == "auto") return std::nullopt;
-    StatusOr<FixedType> t = FixedType::Parse(text);
+    // Parsed in the AC family, whose modes include every AP mode (RND_CONV_ODD
+    // is AC only); ApplyConfig puts every type in the model's family
+    // (ir::SetFamily), which rejects RND_CONV_ODD for an ap model.
+    StatusOr<FixedType> t = FixedType::Parse(text, Family::AC);
     if (!t.ok()) Fail(path, "bad precision '" + text + "': " + t.status().message());
     return *t;
   }
@@ -245,9 +253,12 @@ class Parser {
         m.pipeline_stages = Stages(kv.second, p);
       } else if (k == "Multiplier") {
         m.multiplier = Multiplier(kv.second, p);
+      } else if (k == "Family") {
+        m.family = ParseFamily(Scalar(kv.second, p));
+        if (!m.family) Fail(p, "unknown Family '" + kv.second.Scalar() + "' (expected ap or ac)");
       } else {
         UnknownKey("Model", k, {"Precision", "ReuseFactor", "ParallelizationFactor", "Strategy", "BramFactor",
-                                "TraceOutput", "PipelineStages", "Multiplier"});
+                                "TraceOutput", "PipelineStages", "Multiplier", "Family"});
       }
     }
     auto it = m.model_precision.find("default");
@@ -451,7 +462,7 @@ ModelConfig DefaultConfig() {
   return cfg;
 }
 
-Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
+Status ApplyConfig(const ModelConfig& cfg, Graph& g, std::optional<Family> family) {
   const ModelConfig::Impl& m = *cfg.impl;
   const std::string src = cfg.source_path;
   // Every LayerName key must name a layer or an alias.
@@ -577,8 +588,12 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
     }
     l.config = std::move(lc);
   }
-  return Status::Ok();
+  // Every type of the graph in the model's family (the backend's, else
+  // Model: Family, default ap).
+  return SetFamily(g, family ? *family : m.family.value_or(Family::AP)).WithContext(src);
 }
+
+std::optional<Family> ConfigFamily(const ModelConfig& cfg) { return cfg.impl ? cfg.impl->family : std::nullopt; }
 
 namespace {
 

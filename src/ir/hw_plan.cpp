@@ -91,8 +91,9 @@ int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor) {
 }
 
 FixedType SoftmaxInpNormDefault(const FixedType& input) {
-  if (input.is_signed()) return FixedType(std::max(1, input.width() - 1), input.integer() - 1, false);
-  return FixedType(input.width(), input.integer(), false);
+  const Family f = input.family();
+  if (input.is_signed()) return FixedType(std::max(1, input.width() - 1), input.integer() - 1, false, Quant::TRN, Overflow::WRAP, f);
+  return FixedType(input.width(), input.integer(), false, Quant::TRN, Overflow::WRAP, f);
 }
 
 std::optional<FixedType> ResolvedType(const Layer& l, Slot s) {
@@ -181,6 +182,7 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
     const double scaled = std::floor(std::ldexp(v, in.fractional()));
     p.word = scaled <= static_cast<double>(lo) ? lo : scaled >= static_cast<double>(hi) ? hi : static_cast<int64_t>(scaled);
     p.exact = p.type.ToDouble(p.word) == v;
+    p.type = p.type.WithFamily(in.family());
     return p;
   } else if (std::optional<FixedType> t = ExactType(v, 40)) {
     p.type = *t;
@@ -196,6 +198,7 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
     p.word = p.type.Quantize(v);
   }
   p.exact = p.type.ToDouble(p.word) == v;
+  if (input) p.type = p.type.WithFamily(input->family());  // the model's family (ir/family.h)
   return p;
 }
 

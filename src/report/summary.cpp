@@ -12,8 +12,11 @@
 namespace hlsforge::report {
 namespace {
 
+// The config spelling, except for a model of the AC family (Catapult), whose
+// types are shown by their vendor names: ac_fixed<W,I,S,Q,O>, ac_int<W,S>.
 std::string TypeString(const std::optional<FixedType>& t) {
-  return t ? t->ToConfigString() : "auto";
+  if (!t) return "auto";
+  return t->family() == Family::AC ? t->ToString() : t->ToConfigString();
 }
 
 /// Compact shape for the table: "[28,28,1]".

@@ -20,7 +20,7 @@ struct activ_config {
   static const unsigned table_size = 1024;
   static const unsigned io_type = io_parallel;
   static const unsigned reuse_factor = 1;
-  typedef ap_fixed<18, 8> table_t;
+  typedef fixed_t<18, 8> table_t;
 };
 
 template <class data_T, class res_T, typename CONFIG_T>
@@ -80,7 +80,7 @@ void thresholded_relu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t th
 /// trunc(x * table_size / range) + table_size / 2, clamped to the table.
 template <class data_T, unsigned TABLE_SIZE, unsigned RANGE> int lut_index(data_T x) {
   #pragma HLS INLINE
-  const int r = (x * ap_uint<bits_for(TABLE_SIZE)>(TABLE_SIZE) / ap_uint<bits_for(RANGE)>(RANGE)).to_int();
+  const int r = trunc_int(x * uint_t<bits_for(TABLE_SIZE)>(TABLE_SIZE) / uint_t<bits_for(RANGE)>(RANGE));
   int index = r + (int)((RANGE / 2) * TABLE_SIZE / RANGE);
   if (index < 0) index = 0;
   if (index > (int)TABLE_SIZE - 1) index = (int)TABLE_SIZE - 1;
@@ -169,8 +169,8 @@ template <class data_T, class res_T, typename CONFIG_T>
 void ternary_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-    data_T x2 = data[i] * ap_uint<2>(2);  // doubled in data_T, as hls4ml
-    ap_int<2> c;
+    data_T x2 = data[i] * uint_t<2>(2);  // doubled in data_T, as hls4ml
+    int_t<2> c;
     if (x2 > 1) c = 1;
     else if (x2 > -1) c = 0;
     else c = -1;
