@@ -373,6 +373,10 @@ std::vector<std::string> HlsClassNames(const Layer& l) {
         case ActivationKind::ReLU: return {"Activation", "ReLU"};
         case ActivationKind::LeakyReLU: return {"ParametrizedActivation", "LeakyReLU"};
         case ActivationKind::ThresholdedReLU: return {"ParametrizedActivation", "ThresholdedReLU"};
+        case ActivationKind::ELU: return {"ParametrizedActivation", "ELU"};
+        case ActivationKind::PReLU: return {"PReLU"};
+        case ActivationKind::HardSigmoid:
+        case ActivationKind::HardTanh: return {"HardActivation"};
         case ActivationKind::BinaryTanh:
         case ActivationKind::TernaryTanh: return {"Activation", "TernaryTanh", "BinaryTanh"};
         default: return {"Activation"};

@@ -27,7 +27,8 @@
 //    result auto: Ws = Wi + Wsc, Is = Ii + Isc, ss = si | ssc,
 //    I' = max(Is + (sb & !ss), Ib + (ss & !sb)) + 1,
 //    W' = I' + max(Ws - Is, Wb - Ib)  (TFC_2W2A bn_Add_0: ap_fixed<38,18>).
-//  * Activation: result auto -> D; table auto -> ap_fixed<18,8>.
+//  * Activation: result auto -> D; table auto -> ap_fixed<18,8>; PReLU's
+//    alphas (param) auto -> D.
 //    BinaryTanh result -> ap_uint<1> (XNOR encoding), TernaryTanh -> ap_int<2>.
 //  * Softmax: result auto -> D; table auto -> ap_fixed<18,8>; exp_table,
 //    inv_table, inv_inp, accum auto -> ap_fixed<18,8,AP_RND,AP_SAT>; derived
@@ -273,6 +274,7 @@ void InferLayer(ir::Graph& g, Layer& l) {
     }
     case LayerKind::Activation:
       Resolve(l, Slot::Table, FixedType(18, 8));
+      if (l.activation == ir::ActivationKind::PReLU) ResolveParam(l, Slot::Param, D);  // alphas: param_t
       if (l.activation == ir::ActivationKind::BinaryTanh) result = FixedType::Int(1, false);
       else if (l.activation == ir::ActivationKind::TernaryTanh) result = FixedType::Int(2, true);
       else result = Explicit(l, Slot::Result).value_or(D);

@@ -351,7 +351,9 @@ void PlanActivation(const ir::Graph& g, const Layer& l, LayerPlan& p) {
     p.warnings.push_back(fmt::format("layer '{}': param_t {} holds the constant {:.17g} as {:.17g}", l.name,
                                      p.activation_param->type.ToString(), l.alpha,
                                      p.activation_param->type.ToDouble(p.activation_param->word)));
-  if (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh) {
+  using K = ir::ActivationKind;
+  if (l.activation == K::Sigmoid || l.activation == K::Tanh || l.activation == K::Softplus ||
+      l.activation == K::Softsign || l.activation == K::ELU || l.activation == K::SELU) {
     const int64_t ts = std::max(1, l.config.table_size);
     p.tables.push_back({Slot::Table, ts, ir::ResolvedType(l, Slot::Table).value_or(FixedType(18, 8)), std::nullopt,
                         IndexBits(ts)});
