@@ -136,7 +136,9 @@ TEST(SoftmaxDefaultConfig, UsefulOnEveryBundledModel) {
                   m.path, name.c_str(), static_cast<long long>(y.rows()), 100 * own, 100 * end, 100 * upstream,
                   distinct);
       EXPECT_GE(own, 0.99) << m.path << " on " << name;
-      if (upstream >= 0.995) EXPECT_GE(end, 0.99) << m.path << " on " << name;
+      if (upstream >= 0.995) {
+        EXPECT_GE(end, 0.99) << m.path << " on " << name;
+      }
       EXPECT_GT(distinct, static_cast<size_t>(y.row_size())) << m.path << ": the outputs are (nearly) constant";
     }
     ++models;

@@ -266,26 +266,30 @@ template <class data_T, unsigned TABLE_SIZE> int negative_lut_index(data_T x) {
   return r > (int)TABLE_SIZE - 1 ? (int)TABLE_SIZE - 1 : r;
 }
 
-/// The (-8, 0] table of ELU / SELU, filled once by INIT::fill.
-template <typename CONFIG_T, class INIT> const typename CONFIG_T::table_t* negative_table() {
+/// The (-8, 0] table of ELU / SELU, declared in the calling kernel (a ROM
+/// in synthesis; kept across calls in C simulation) and filled once.
 #ifdef __SYNTHESIS__
-  bool initialized = false;
-  typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#else
-  static bool initialized = false;
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#endif
-  if (!initialized) {
-    INIT::template fill<CONFIG_T>(table);
-    initialized = true;
+#define HLSFORGE_NEGATIVE_TABLE(INIT)              \
+  bool initialized = false;                        \
+  typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
+  if (!initialized) {                              \
+    INIT::template fill<CONFIG_T>(table);          \
+    initialized = true;                            \
   }
-  return table;
-}
+#else
+#define HLSFORGE_NEGATIVE_TABLE(INIT)                     \
+  static bool initialized = false;                        \
+  static typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
+  if (!initialized) {                                     \
+    INIT::template fill<CONFIG_T>(table);                 \
+    initialized = true;                                   \
+  }
+#endif
 
 /// ELU: x >= 0 ? x : alpha * table[index] (exact product, then res_T).
 template <class data_T, class res_T, typename CONFIG_T>
 void elu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t alpha, res_T res[CONFIG_T::n_in]) {
-  const typename CONFIG_T::table_t* table = negative_table<CONFIG_T, elu_init>();
+  HLSFORGE_NEGATIVE_TABLE(elu_init)
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
@@ -298,7 +302,7 @@ void elu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t alpha, res_T re
 /// res_T) : table[index].
 template <class data_T, class res_T, typename CONFIG_T>
 void selu(data_T data[CONFIG_T::n_in], res_T lambda, res_T res[CONFIG_T::n_in]) {
-  const typename CONFIG_T::table_t* table = negative_table<CONFIG_T, selu_init>();
+  HLSFORGE_NEGATIVE_TABLE(selu_init)
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
@@ -306,6 +310,8 @@ void selu(data_T data[CONFIG_T::n_in], res_T lambda, res_T res[CONFIG_T::n_in]) 
     else res[i] = (res_T)table[negative_lut_index<data_T, CONFIG_T::table_size>(x)];
   }
 }
+
+#undef HLSFORGE_NEGATIVE_TABLE
 
 /// Sign activation. An XNOR-encoded 1-bit unsigned output holds 1 for +1 and
 /// 0 for -1; any other output type receives +1 / -1.
