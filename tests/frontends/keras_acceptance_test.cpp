@@ -193,8 +193,9 @@ SoftmaxBoundsResult CheckSoftmax(const ir::Graph& g, const ir::Layer& sm, const 
       const double d = mx - zr[i];
       // a wrapping inp_norm_t must hold d; a saturating one reads d beyond
       // its range as its last bin (the default config's type)
-      if (norm.overflow() == hlsforge::Overflow::WRAP)
+      if (norm.overflow() == hlsforge::Overflow::WRAP) {
         EXPECT_LE(d, norm.max_value()) << "row " << row << ": max - x does not fit inp_norm_t; bound invalid";
+      }
       // truncation: bin in (d - de, d]; rounding: within de / 2 of d
       const double up = norm.quant() == hlsforge::Quant::TRN ? 0.0 : de / 2;
       lo_e[i] = std::exp(-d - up) - qe;

@@ -65,7 +65,7 @@ void ActivationNode(Converter& cv, int i) {
     kind = K::Softsign;
   } else if (op == "HardSigmoid") {
     kind = K::HardSigmoid;
-    alpha = cv.FloatAttr(i, "alpha", 0.2);
+    alpha = cv.FloatAttr(i, "alpha", static_cast<float>(0.2));  // float attributes: the default as float32
     beta = cv.FloatAttr(i, "beta", 0.5);
   } else if (op == "PRelu") {
     kind = K::PReLU;
