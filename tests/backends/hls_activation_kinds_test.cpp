@@ -64,6 +64,8 @@ const std::vector<Step> kSteps = {
     {K::ELU, 0.3},                            // ELU(alpha) / ONNX Elu
     {K::ReLU6OrMax, 6.0},                     // relu6 / Clip(0, 6)
     {K::HardSigmoid, 0.25, 0.375},            // ONNX HardSigmoid(alpha, beta)
+    {K::Sigmoid},                             // the table kernel shared with the above
+    {K::Tanh},
 };
 
 TEST(HlsActivationKinds, CsimEqualsEmulatorIoParallel) {

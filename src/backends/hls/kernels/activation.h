@@ -112,21 +112,32 @@ template <typename CONFIG_T> void init_tanh_table(typename CONFIG_T::table_t tab
   }
 }
 
+/// The table `table` of a table activation, declared in the calling kernel
+/// (a ROM in synthesis; kept across calls in C simulation), filled once by
+/// INIT::fill.
+#ifdef __SYNTHESIS__
+#define HLSFORGE_ACTIVATION_TABLE(INIT)              \
+  bool initialized = false;                        \
+  typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
+  if (!initialized) {                              \
+    INIT::template fill<CONFIG_T>(table);          \
+    initialized = true;                            \
+  }
+#else
+#define HLSFORGE_ACTIVATION_TABLE(INIT)                     \
+  static bool initialized = false;                        \
+  static typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
+  if (!initialized) {                                     \
+    INIT::template fill<CONFIG_T>(table);                 \
+    initialized = true;                                   \
+  }
+#endif
+
 /// A table activation: res[i] = table[lut_index(data[i])], the table filled
 /// once by INIT::fill (the C simulation keeps it in a static array).
 template <class data_T, class res_T, typename CONFIG_T, class INIT, unsigned RANGE>
 void lut_activation(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-#ifdef __SYNTHESIS__
-  bool initialized = false;
-  typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#else
-  static bool initialized = false;
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-#endif
-  if (!initialized) {
-    INIT::template fill<CONFIG_T>(table);
-    initialized = true;
-  }
+  HLSFORGE_ACTIVATION_TABLE(INIT)
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     res[i] = (res_T)table[lut_index<data_T, CONFIG_T::table_size, RANGE>(data[i])];
@@ -266,30 +277,10 @@ template <class data_T, unsigned TABLE_SIZE> int negative_lut_index(data_T x) {
   return r > (int)TABLE_SIZE - 1 ? (int)TABLE_SIZE - 1 : r;
 }
 
-/// The (-8, 0] table of ELU / SELU, declared in the calling kernel (a ROM
-/// in synthesis; kept across calls in C simulation) and filled once.
-#ifdef __SYNTHESIS__
-#define HLSFORGE_NEGATIVE_TABLE(INIT)              \
-  bool initialized = false;                        \
-  typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
-  if (!initialized) {                              \
-    INIT::template fill<CONFIG_T>(table);          \
-    initialized = true;                            \
-  }
-#else
-#define HLSFORGE_NEGATIVE_TABLE(INIT)                     \
-  static bool initialized = false;                        \
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size]; \
-  if (!initialized) {                                     \
-    INIT::template fill<CONFIG_T>(table);                 \
-    initialized = true;                                   \
-  }
-#endif
-
 /// ELU: x >= 0 ? x : alpha * table[index] (exact product, then res_T).
 template <class data_T, class res_T, typename CONFIG_T>
 void elu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t alpha, res_T res[CONFIG_T::n_in]) {
-  HLSFORGE_NEGATIVE_TABLE(elu_init)
+  HLSFORGE_ACTIVATION_TABLE(elu_init)
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
@@ -302,7 +293,7 @@ void elu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t alpha, res_T re
 /// res_T) : table[index].
 template <class data_T, class res_T, typename CONFIG_T>
 void selu(data_T data[CONFIG_T::n_in], res_T lambda, res_T res[CONFIG_T::n_in]) {
-  HLSFORGE_NEGATIVE_TABLE(selu_init)
+  HLSFORGE_ACTIVATION_TABLE(selu_init)
   #pragma HLS PIPELINE
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     data_T x = data[i];
@@ -311,7 +302,7 @@ void selu(data_T data[CONFIG_T::n_in], res_T lambda, res_T res[CONFIG_T::n_in]) 
   }
 }
 
-#undef HLSFORGE_NEGATIVE_TABLE
+#undef HLSFORGE_ACTIVATION_TABLE
 
 /// Sign activation. An XNOR-encoded 1-bit unsigned output holds 1 for +1 and
 /// 0 for -1; any other output type receives +1 / -1.
