@@ -384,6 +384,10 @@ std::vector<std::string> HlsClassNames(const Layer& l) {
         case ActivationKind::ReLU: return {"Activation", "ReLU"};
         case ActivationKind::LeakyReLU: return {"ParametrizedActivation", "LeakyReLU"};
         case ActivationKind::ThresholdedReLU: return {"ParametrizedActivation", "ThresholdedReLU"};
+        case ActivationKind::ELU: return {"ParametrizedActivation", "ELU"};
+        case ActivationKind::PReLU: return {"PReLU"};
+        case ActivationKind::HardSigmoid:
+        case ActivationKind::HardTanh: return {"HardActivation"};
         case ActivationKind::BinaryTanh:
         case ActivationKind::TernaryTanh: return {"Activation", "TernaryTanh", "BinaryTanh"};
         default: return {"Activation"};
@@ -557,13 +561,15 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g, std::optional<Family> famil
       }
       lc.precision[slot].type = *p;
     }
-    // Softmax inp_norm (the stable softmax's exp-table index type): only when
-    // a LayerName/LayerType entry gives it; otherwise infer_precision derives
-    // it from the input type as hls4ml does.
+    // Softmax inp_norm (the stable softmax's exp-table index type): a type
+    // when a LayerName/LayerType entry gives one; `auto` when it says auto
+    // (infer_precision then chooses it from the input's range, the default
+    // config's choice); absent otherwise (infer_precision derives it from the
+    // input type as hls4ml does: an hls4ml config keeps hls4ml's arithmetic).
     if (l.kind == LayerKind::Softmax) {
       std::optional<std::optional<FixedType>> p = lookup(named, SlotKey(Slot::InpNorm));
       if (!p) p = lookup(typed, SlotKey(Slot::InpNorm));
-      if (p && *p) lc.precision[Slot::InpNorm].type = *p;
+      if (p) lc.precision[Slot::InpNorm].type = *p;
     }
     lc.precision[Slot::Default].type = m.model_precision.at("default");
     // Constants merged into the layer: their "result" precision is the param's.
@@ -614,6 +620,11 @@ void EmitLayerBody(YAML::Emitter& out, const Layer& l, bool with_scalars) {
     auto it = l.config.precision.find(slot);
     const std::string text = it == l.config.precision.end() ? std::string("auto") : PrecText(it->second);
     out << YAML::Key << SlotKey(slot) << YAML::Value << text;
+  }
+  if (l.kind == LayerKind::Softmax) {  // auto: chosen from the input's range (infer_precision)
+    auto it = l.config.precision.find(Slot::InpNorm);
+    out << YAML::Key << SlotKey(Slot::InpNorm) << YAML::Value
+        << (it == l.config.precision.end() ? std::string("auto") : PrecText(it->second));
   }
   out << YAML::EndMap;
   if (with_scalars) {

@@ -167,7 +167,8 @@ std::optional<FixedType> ExactType(double v, int max_width) {
 std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input) {
   if (l.kind != LayerKind::Activation) return std::nullopt;
   const ActivationKind k = l.activation;
-  if (k != ActivationKind::LeakyReLU && k != ActivationKind::ThresholdedReLU && k != ActivationKind::ReLU6OrMax)
+  if (k != ActivationKind::LeakyReLU && k != ActivationKind::ThresholdedReLU && k != ActivationKind::ReLU6OrMax &&
+      k != ActivationKind::ELU && k != ActivationKind::HardSigmoid && k != ActivationKind::HardTanh)
     return std::nullopt;
   const double v = l.alpha;
   ActivationParam p;
@@ -200,6 +201,18 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
   p.exact = p.type.ToDouble(p.word) == v;
   if (input) p.type = p.type.WithFamily(input->family());  // the model's family (ir/family.h)
   return p;
+}
+
+std::optional<ActivationParam> ActivationShiftOf(const Layer& l) {
+  if (l.kind != LayerKind::Activation ||
+      (l.activation != ActivationKind::HardSigmoid && l.activation != ActivationKind::HardTanh))
+    return std::nullopt;
+  Layer slope = l;  // the automatic rule of ActivationParamOf applied to the shift
+  slope.alpha = l.beta;
+  slope.activation = ActivationKind::LeakyReLU;
+  slope.config.precision.erase(Slot::Param);
+  slope.params.clear();
+  return ActivationParamOf(slope, std::nullopt);
 }
 
 }  // namespace hlsforge::ir

@@ -97,7 +97,7 @@ std::string Emitter::AddWeights(const Layer& l, int idx, const std::string& pref
                                 const FixedType& t, std::vector<int64_t> words) {
   WeightArray w;
   w.var = fmt::format("{}{}", prefix, idx);
-  w.type_name = fmt::format("{}{}_t", prefix == "w" ? "weight" : prefix == "b" ? "bias" : prefix == "s" ? "scale" : "threshold_" + prefix, idx);
+  w.type_name = fmt::format("{}{}_t", prefix == "w" ? "weight" : prefix == "b" ? "bias" : prefix == "s" ? "scale" : prefix == "a" ? "param" : "threshold_" + prefix, idx);
   w.type = t;
   w.words = std::move(words);
   w.layer = l.name;

@@ -157,6 +157,8 @@ class Emitter {
   void Quantize(int idx, const Layer& l);
   void Sign(int idx, const Layer& l);
   void Activation(int idx, const Layer& l);
+  /// The typedef `layer<idx>_param_t` of the plan's activation param_t (`what`: alpha, slope...).
+  std::string ParamTypedef(int idx, const Layer& l, const FixedType& data, const char* what);
   const ir::TablePlan& TablePlanOf(const Layer& l, ir::Slot s) const;  // emit_softmax.cpp
   void Softmax(int idx, const Layer& l);
 
