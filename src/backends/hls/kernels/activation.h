@@ -202,7 +202,7 @@ void hard_tanh(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t slope, ty
     const auto y = slope * data[i] + shift;
     if (y > 1) res[i] = 1;
     else if (y < 0) res[i] = -1;
-    else res[i] = (res_T)(y * ap_uint<2>(2) - ap_uint<1>(1));
+    else res[i] = (res_T)(y * uint_t<2>(2) - uint_t<1>(1));
   }
 }
 
@@ -273,7 +273,7 @@ void softsign(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
 /// min(floor(-x * table_size / 8), table_size - 1).
 template <class data_T, unsigned TABLE_SIZE> int negative_lut_index(data_T x) {
   #pragma HLS INLINE
-  const int r = (-x * ap_uint<bits_for(TABLE_SIZE)>(TABLE_SIZE) / ap_uint<4>(8)).to_int();
+  const int r = (-x * uint_t<bits_for(TABLE_SIZE)>(TABLE_SIZE) / uint_t<4>(8)).to_int();
   return r > (int)TABLE_SIZE - 1 ? (int)TABLE_SIZE - 1 : r;
 }
 
