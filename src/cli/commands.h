@@ -24,6 +24,7 @@ void AddCsimCommand(CLI::App& app);      // csim.cpp (HLS backend engineer)
 void AddRtlsimCommand(CLI::App& app);    // rtlsim.cpp (Verilog backend)
 void AddSynthCommand(CLI::App& app);     // synth.cpp (Verilog backend)
 void AddSelftestCommand(CLI::App& app);  // selftest.cpp
+void AddProfileCommand(CLI::App& app);   // profile.cpp
 
 /// `hlsforge convert --backend verilog` (rtlsim.cpp): writes the Verilog
 /// project of a prepared graph.
