@@ -35,16 +35,17 @@ def test_predict_and_trace_equal_cli(case, tmp_path, cli):
         r = subprocess.run([CLI, "inspect", path, *wargs], capture_output=True, text=True)
         assert r.returncode == 2 and r.stderr.strip() == f"hlsforge: {e}"
         pytest.skip(f"not supported, same error as the CLI: {e}")
-    x = random_input(model, rows=24, seed=len(path))
+    rows = 24 if np.prod(model.input_shape) <= 256 else 3  # images: a few rows (the emulator's cost)
+    x = random_input(model, rows=rows, seed=len(path))
     y = model.predict(x)
-    assert y.dtype == np.float64 and y.shape[0] == 24
+    assert y.dtype == np.float64 and y.shape[0] == rows
     np.save(tmp_path / "x.npy", x)
     cli("predict", path, *wargs, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy", "--trace", tmp_path / "trace")
     y_cli = np.load(tmp_path / "y.npy")
     assert y.shape == y_cli.shape
     assert np.array_equal(y, y_cli), f"{path}: predict differs from the CLI"
-    assert np.unique(y).size > 1, "outputs do not vary: the comparison would prove nothing"
     tr = model.trace(x)
+    assert any(np.ptp(v) > 0 for v in tr.values()), "nothing varies: the comparison would prove nothing"
     files = sorted(f[:-4] for f in os.listdir(tmp_path / "trace"))
     assert sorted(hlsforge._core.trace_file_name(k) for k in tr) == files
     for k, v in tr.items():
@@ -52,7 +53,7 @@ def test_predict_and_trace_equal_cli(case, tmp_path, cli):
         assert v.shape == ref.shape, k
         assert np.array_equal(v, ref), f"{path}: trace of layer {k} differs from the CLI"
     # The last traced layer is the output (channels-last flat layout).
-    assert np.array_equal(list(tr.values())[-1].reshape(24, -1), y.reshape(24, -1)) or y.ndim > 2
+    assert np.array_equal(list(tr.values())[-1].reshape(rows, -1), y.reshape(rows, -1)) or y.ndim > 2
 
 
 @pytest.mark.parametrize("case", [c for c in BUNDLED if c[0].endswith(".onnx")][:3], ids=_id)
@@ -107,3 +108,15 @@ def test_reuse_factor_from_config_reaches_the_plan():
     model = convert(path, hls_config=cfg)
     assert model.hardware_plan()[layer]["reuse_factor"] == 4
     assert model.hardware_plan()[layer]["ii_cycles"] >= 4
+
+
+def test_predict_from_several_threads():
+    # The GIL is released while the emulator runs: threads overlap, results stay exact.
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = convert(os.path.join(REPO, "tests", "data", "models", "onnx", "three_layer_keras.onnx"))
+    xs = [random_input(model, rows=300, seed=s) for s in range(4)]
+    serial = [model.predict(x, threads=1) for x in xs]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(lambda x: model.predict(x, threads=1), xs))
+    assert all(np.array_equal(a, b) for a, b in zip(serial, parallel))

@@ -22,11 +22,11 @@ def test_build_csim_equals_predict_and_trace(tmp_path):
     yp = model.predict(x)
     assert y.shape == yp.shape
     assert np.array_equal(y, yp)
-    assert np.unique(y).size > 1
     tp = model.trace(x)
     assert sorted(trace) == sorted(tp)
     for k in tp:
         assert np.array_equal(trace[k], tp[k]), k
+    assert any(np.ptp(v) > 0 for v in tp.values())
     # Without x: the project's own testbench inputs (those written above).
     assert np.array_equal(model.build(csim=True), yp)
 
