@@ -241,6 +241,21 @@ FixedType SoftmaxInpNormFromRange(const FixedType& in, const FixedType& exp_tabl
   return FixedType(b, i, false, Quant::RND, Overflow::SAT);
 }
 
+/// The automatic inv_inp_t of a stable softmax (config `inv_inp: auto`, what
+/// the default config says). Every exp-table word is e^-d <= 1 with d >= 0
+/// and the maximum reads e^0 = 1, so the sum lies in [1, n] for n elements.
+/// The inverse table is addressed by the top B = ceillog2(table_size) bits of
+/// inv_inp_t: I = the least integer with 2^I > n, W = B, rounding to the
+/// nearest bin and saturating. hls4ml's fixed<18,8> puts [-128, 128) in those
+/// B bits: bins 0.25 wide, so a sum near 1.25 reads 1/1.0 and the top class
+/// comes out 1.0 instead of 0.79.
+FixedType SoftmaxInvInpFromRange(int64_t n, int table_size) {
+  const int b = CeilLog2(std::max(2, table_size));
+  int i = 0;
+  while ((int64_t{1} << i) <= n && i < 62) ++i;
+  return FixedType(std::max(b, 1), i, false, Quant::RND, Overflow::SAT);
+}
+
 void InferLayer(ir::Graph& g, Layer& l) {
   const FixedType D = Dflt(l);
   std::optional<FixedType> in;
@@ -306,6 +321,10 @@ void InferLayer(ir::Graph& g, Layer& l) {
     case LayerKind::Softmax: {
       Resolve(l, Slot::Table, FixedType(18, 8));
       const FixedType t18(18, 8, true, Quant::RND, Overflow::SAT);
+      // `inv_inp: auto` of a stable softmax: from the sum's range [1, n]
+      if (l.config.precision.count(Slot::InvInp) > 0 && l.config.softmax_impl == ir::SoftmaxImpl::Stable &&
+          !g.tensor(l.inputs.at(0)).shape.empty())
+        Resolve(l, Slot::InvInp, SoftmaxInvInpFromRange(g.tensor(l.inputs[0]).shape.back(), l.config.table_size));
       for (const Slot k : {Slot::ExpTable, Slot::InvTable, Slot::InvInp, Slot::Accum}) Resolve(l, k, t18);
       {
         // an explicit config type wins; `auto`: chosen from the input's range;
