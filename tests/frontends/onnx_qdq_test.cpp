@@ -317,6 +317,35 @@ TEST(OnnxQdq, DequantizedWeightsWithZeroPointFoldExactly) {
   EXPECT_EQ(d->param("weight")->type, FixedType(9, 8, true, Quant::RND_CONV, Overflow::SAT));
 }
 
+// Conv1D on a channels-first [1, 2, 4] input: per-channel activation Q/DQ
+// (axis 1, the channel axis) and per-output-channel int8 weights (axis 0,
+// scales 2^-2, 2^-4, 2^-6 -> common type: 8 - 2 = 6 integer bits, 6 fraction
+// bits -> ap_fixed<12,6>).
+TEST(OnnxQdq, ConvWeightsAndChannelsFirstActivationPerAxis) {
+  Builder b(13, 2);
+  b.g->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(4);
+  b.Floats("s", {2}, {0.5f, 0.25f});
+  b.Ints("z", TP::INT8, {2}, {0, 0});
+  b.Ints("w", TP::INT8, {3, 2, 1}, {-128, 4, 1, -1, 127, 64});
+  b.Floats("ws", {3}, {0.25f, 0.0625f, 0.015625f});
+  b.Ints("wz", TP::INT8, {3}, {0, 0, 0});
+  const std::string a = b.Qdq("x", "s", "z", "in", 1);
+  Builder::IntAttr(b.Node("DequantizeLinear", {"w", "ws", "wz"}, "w_dq"), "axis", 0);
+  b.Node("Conv", {a, "w_dq"}, "y", "conv");
+  b.Output("y");
+  auto g = hlsforge::frontends::LoadOnnx(b.Save("conv.onnx"));
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const Layer* c = g->FindLayer("conv");
+  ASSERT_NE(c, nullptr);
+  std::vector<double> w = c->param("weight")->values;
+  std::sort(w.begin(), w.end());
+  EXPECT_EQ(w, (std::vector<double>{-32.0, -0.0625, 0.0625, 1.0, 1.0, 1.984375}));
+  EXPECT_EQ(c->param("weight")->type, FixedType(12, 6, true, Quant::RND_CONV, Overflow::SAT));
+  const Layer* pre = g->FindLayer("QuantizeLinear_0_prescale");
+  ASSERT_NE(pre, nullptr);
+  EXPECT_EQ(pre->param("scale")->values, (std::vector<double>{2.0, 4.0}));
+}
+
 // ---------------------------------------------------------------- errors
 
 TEST(OnnxQdqErrors, BadInputIsALocatedError) {
