@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,9 +119,26 @@ class Builder {
 // keras_layers_dense.cpp
 void AddDense(Builder& b, const KLayer& k);  ///< Dense, QDense, BinaryDense, TernaryDense
 
+// qkeras_layer_weights.cpp: the weight quantizers shared by the QKeras layers
+/// The quantizer in field `field` of `k` (absent or null: none) applied to
+/// `w` in place; its exact type set when one exists. For a quantized_bits
+/// kernel with alpha 'auto' / 'auto_po2' / None, `w` holds the unscaled grid
+/// weights and the per-channel power-of-two scale (w's last axis) is
+/// returned; empty otherwise. Errors name `where` and the field.
+std::vector<double> QuantizeKernel(const KLayer& k, const std::string& field, const std::string& where, ir::Param& w);
+/// The 'bias_quantizer' of `k` applied to `b` (when both exist).
+void QuantizeBias(const KLayer& k, const std::string& where, std::optional<ir::Param>& b);
+/// ScaleShift "<in>_alpha" after tensor `in`: y = scale[c] * x + bias[c]
+/// over the last axis ([C] = scale.size()), the scale typed exactly;
+/// `bias` absent: zeros. Returns the new tensor.
+std::string AddAlphaScale(Builder& b, const KLayer& k, const std::string& in, const std::vector<double>& scale,
+                          std::optional<ir::Param> bias);
+
 // keras_layers_conv.cpp
-void AddConv(Builder& b, const KLayer& k);     ///< Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D
-void AddPooling(Builder& b, const KLayer& k);  ///< (Global)Max/AveragePooling1D/2D
+/// Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D and their QKeras Q* forms.
+void AddConv(Builder& b, const KLayer& k);
+/// (Global)Max/AveragePooling1D/2D, QAveragePooling1D/2D, QGlobalAveragePooling1D/2D.
+void AddPooling(Builder& b, const KLayer& k);
 
 // keras_layers_activation.cpp
 void AddActivationLayer(Builder& b, const KLayer& k);  ///< Activation, QActivation
