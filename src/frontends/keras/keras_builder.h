@@ -120,14 +120,25 @@ class Builder {
 void AddDense(Builder& b, const KLayer& k);  ///< Dense, QDense, BinaryDense, TernaryDense
 
 // qkeras_layer_weights.cpp: the weight quantizers shared by the QKeras layers
-/// The quantizer in field `field` of `k` (absent or null: none) applied to
-/// `w` in place; its exact type set when one exists. For a quantized_bits
-/// kernel with alpha 'auto' / 'auto_po2' / None, `w` holds the unscaled grid
-/// weights and the per-channel power-of-two scale (w's last axis) is
-/// returned; empty otherwise. Errors name `where` and the field.
-std::vector<double> QuantizeKernel(const KLayer& k, const std::string& field, const std::string& where, ir::Param& w);
-/// The 'bias_quantizer' of `k` applied to `b` (when both exist).
-void QuantizeBias(const KLayer& k, const std::string& where, std::optional<ir::Param>& b);
+/// A Dense / Conv layer's weight and optional bias after the QKeras layer's
+/// quantizers, and the per-output-channel power-of-two scale of a
+/// quantized_bits kernel with alpha 'auto' / 'auto_po2' / None (then
+/// `weight` holds the unscaled grid values and the bias goes after the scale).
+struct LinearParams {
+  ir::Param weight;
+  std::optional<ir::Param> bias;
+  std::vector<double> alpha;  ///< [out_channels], empty without a scale
+  /// Moves the weight and (without a scale) the bias into `l`'s params.
+  void Into(ir::Layer& l);
+  /// The tensor after the layer's output `out`: `out`, or the scale's ScaleShift.
+  std::string After(Builder& b, const KLayer& k, const std::string& out);
+};
+/// `w` / `b` through the quantizer in field `kernel_field` (empty: a plain
+/// Keras layer, nothing quantized) and 'bias_quantizer' of `k`; a scale over
+/// fewer channels than `out_channels` (depthwise: per depth_multiplier
+/// index) is tiled over them. Errors name `where` and the field.
+LinearParams QuantizeLinear(const KLayer& k, const std::string& kernel_field, const std::string& where, ir::Param w,
+                            std::optional<ir::Param> b, int64_t out_channels);
 /// ScaleShift "<in>_alpha" after tensor `in`: y = scale[c] * x + bias[c]
 /// over the last axis ([C] = scale.size()), the scale typed exactly;
 /// `bias` absent: zeros. Returns the new tensor.

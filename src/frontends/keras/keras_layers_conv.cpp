@@ -68,53 +68,39 @@ void AddConv(Builder& b, const KLayer& k) {
     Builder::CheckShape(ws["depthwise_kernel"], kshape, where, "depthwise_kernel");
     a.depthwise = true;
     a.depth_multiplier = dm;
-    ir::Param W{kshape, ws["depthwise_kernel"].values, std::nullopt, false};
     std::optional<ir::Param> B;
     if (depthwise && use_bias) B = ir::Param{{cin * dm}, ws["bias"].values, std::nullopt, false};
-    std::vector<double> alpha;  // per depth_multiplier index m; output channel c*dm + m
-    if (qkeras) {
-      alpha = QuantizeKernel(k, "depthwise_quantizer", where, W);
-      QuantizeBias(k, where, B);
-      // A binary depthwise kernel keeps ordinary +-1 products: the XNOR
-      // encoding (TRN/WRAP 2-bit, see passes IsXnorParam) is not defined for
-      // the zero-expanded depthwise product.
-      if (W.type && W.type->width() == 2 && W.type->is_signed())
-        W.type = FixedType(2, W.type->integer(), true, Quant::RND_CONV, Overflow::SAT);
-    }
+    LinearParams dp = QuantizeLinear(k, qkeras ? "depthwise_quantizer" : "", where,
+                                     ir::Param{kshape, ws["depthwise_kernel"].values, std::nullopt, false}, std::move(B),
+                                     cin * dm);
+    // A binary depthwise kernel keeps ordinary +-1 products: the XNOR
+    // encoding (TRN/WRAP 2-bit, see passes IsXnorParam) is not defined for
+    // the zero-expanded depthwise product.
+    if (std::optional<FixedType>& t = dp.weight.type; t && t->width() == 2 && t->is_signed())
+      t = FixedType(2, t->integer(), true, Quant::RND_CONV, Overflow::SAT);
     ir::Layer d;
     d.conv = a;
-    d.params["weight"] = std::move(W);
-    if (B && alpha.empty()) d.params["bias"] = std::move(*B);
+    dp.Into(d);
     out = separable ? k.name + "_depthwise" : k.name;
-    out = b.NewSpatial(out, ir::LayerKind::Conv, in, k, d).name;
-    if (!alpha.empty()) {
-      std::vector<double> per_channel(static_cast<size_t>(cin * dm));
-      for (size_t i = 0; i < per_channel.size(); ++i) per_channel[i] = alpha[i % static_cast<size_t>(dm)];
-      out = AddAlphaScale(b, k, out, per_channel, std::move(B));
-    }
+    out = dp.After(b, k, b.NewSpatial(out, ir::LayerKind::Conv, in, k, d).name);
     if (separable) {
       const int64_t filters = static_cast<int64_t>(GetNum(k.config, "filters", -1, where));
       std::vector<int64_t> pshape(rank, 1);
       pshape.push_back(cin * dm);
       pshape.push_back(filters);
       Builder::CheckShape(ws["pointwise_kernel"], pshape, where, "pointwise_kernel");
-      ir::Param PW{pshape, ws["pointwise_kernel"].values, std::nullopt, false};
       std::optional<ir::Param> PB;
       if (use_bias) PB = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
-      std::vector<double> palpha;
-      if (qkeras) {
-        palpha = QuantizeKernel(k, "pointwise_quantizer", where, PW);
-        QuantizeBias(k, where, PB);
-      }
+      LinearParams pp = QuantizeLinear(k, qkeras ? "pointwise_quantizer" : "", where,
+                                       ir::Param{pshape, ws["pointwise_kernel"].values, std::nullopt, false},
+                                       std::move(PB), filters);
       ir::Layer p;
       p.conv = ir::ConvAttrs{};
       p.conv->rank = rank;
-      p.params["weight"] = std::move(PW);
-      if (PB && palpha.empty()) p.params["bias"] = std::move(*PB);
+      pp.Into(p);
       ir::Layer& pl = b.NewSpatial(k.name + "_pointwise", ir::LayerKind::Conv, out, k, p);
       pl.source_op = k.cls + ".pointwise";
-      out = pl.name;
-      if (!palpha.empty()) out = AddAlphaScale(b, k, out, palpha, std::move(PB));
+      out = pp.After(b, k, pl.name);
     }
   } else {
     const int64_t filters = static_cast<int64_t>(GetNum(k.config, "filters", -1, where));
@@ -125,20 +111,14 @@ void AddConv(Builder& b, const KLayer& k) {
     kshape.push_back(cin);
     kshape.push_back(filters);
     Builder::CheckShape(ws["kernel"], kshape, where, "kernel");
-    ir::Param W{kshape, ws["kernel"].values, std::nullopt, false};
     std::optional<ir::Param> B;
     if (use_bias) B = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
-    std::vector<double> alpha;
-    if (qkeras) {
-      alpha = QuantizeKernel(k, "kernel_quantizer", where, W);
-      QuantizeBias(k, where, B);
-    }
+    LinearParams cp = QuantizeLinear(k, qkeras ? "kernel_quantizer" : "", where,
+                                     ir::Param{kshape, ws["kernel"].values, std::nullopt, false}, std::move(B), filters);
     ir::Layer l;
     l.conv = a;
-    l.params["weight"] = std::move(W);
-    if (B && alpha.empty()) l.params["bias"] = std::move(*B);
-    out = b.NewSpatial(k.name, ir::LayerKind::Conv, in, k, l).name;
-    if (!alpha.empty()) out = AddAlphaScale(b, k, out, alpha, std::move(B));
+    cp.Into(l);
+    out = cp.After(b, k, b.NewSpatial(k.name, ir::LayerKind::Conv, in, k, l).name);
   }
   b.SetOutput(k, AddFusedActivation(b, k, out));
 }

@@ -55,16 +55,11 @@ void AddDense(Builder& b, const KLayer& k) {
   ir::Param W{{n_in, units}, ws["kernel"].values, std::nullopt, false};
   std::optional<ir::Param> B;
   if (use_bias) B = ir::Param{{units}, ws["bias"].values, std::nullopt, false};
-  std::vector<double> alpha;  // QDense 'auto_po2' kernel: per-unit scale after the product
   if (k.cls == "BinaryDense" || k.cls == "TernaryDense") BinaryTernaryWeights(k, where, W);
-  else if (k.cls == "QDense") {
-    alpha = QuantizeKernel(k, "kernel_quantizer", where, W);
-    QuantizeBias(k, where, B);
-  }
+  LinearParams p = QuantizeLinear(k, k.cls == "QDense" ? "kernel_quantizer" : "", where, std::move(W), std::move(B), units);
   ir::Layer& l = b.NewLayer(k.name, ir::LayerKind::Dense, in, {units}, k.cls);
-  l.params["weight"] = std::move(W);
-  if (B && alpha.empty()) l.params["bias"] = std::move(*B);
-  const std::string out = alpha.empty() ? k.name : AddAlphaScale(b, k, k.name, alpha, std::move(B));
+  p.Into(l);
+  const std::string out = p.After(b, k, k.name);
   b.SetOutput(k, AddFusedActivation(b, k, out));
 }
 

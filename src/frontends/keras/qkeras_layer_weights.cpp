@@ -14,6 +14,10 @@
 
 namespace hlsforge::frontends::keras {
 
+namespace {
+
+/// The quantizer in field `field` of `k` applied to `w` in place; the
+/// per-channel scale of an 'auto_po2' kernel returned (empty otherwise).
 std::vector<double> QuantizeKernel(const KLayer& k, const std::string& field, const std::string& where, ir::Param& w) {
   const json* spec = Get(k.config, field);
   if (!spec) return {};
@@ -26,12 +30,34 @@ std::vector<double> QuantizeKernel(const KLayer& k, const std::string& field, co
   return scale;
 }
 
-void QuantizeBias(const KLayer& k, const std::string& where, std::optional<ir::Param>& b) {
-  const json* spec = Get(k.config, "bias_quantizer");
-  if (!spec || !b) return;
-  const std::string at = where + " bias_quantizer";
-  QuantizeWeights(ParseQuantizer(*spec, at), b->values, b->type, at);
-  b->type_from_quantizer = b->type.has_value();
+}  // namespace
+
+LinearParams QuantizeLinear(const KLayer& k, const std::string& kernel_field, const std::string& where, ir::Param w,
+                            std::optional<ir::Param> b, int64_t out_channels) {
+  LinearParams p{std::move(w), std::move(b), {}};
+  if (kernel_field.empty()) return p;
+  p.alpha = QuantizeKernel(k, kernel_field, where, p.weight);
+  if (const json* spec = Get(k.config, "bias_quantizer"); spec && p.bias) {
+    const std::string at = where + " bias_quantizer";
+    QuantizeWeights(ParseQuantizer(*spec, at), p.bias->values, p.bias->type, at);
+    p.bias->type_from_quantizer = p.bias->type.has_value();
+  }
+  if (!p.alpha.empty() && static_cast<int64_t>(p.alpha.size()) != out_channels) {
+    // depthwise: the scale of depth_multiplier index m serves output channels c*dm + m
+    std::vector<double> tiled(static_cast<size_t>(out_channels));
+    for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = p.alpha[i % p.alpha.size()];
+    p.alpha = std::move(tiled);
+  }
+  return p;
+}
+
+void LinearParams::Into(ir::Layer& l) {
+  l.params["weight"] = std::move(weight);
+  if (bias && alpha.empty()) l.params["bias"] = std::move(*bias);
+}
+
+std::string LinearParams::After(Builder& b, const KLayer& k, const std::string& out) {
+  return alpha.empty() ? out : AddAlphaScale(b, k, out, alpha, std::move(bias));
 }
 
 std::string AddAlphaScale(Builder& b, const KLayer& k, const std::string& in, const std::vector<double>& scale,
