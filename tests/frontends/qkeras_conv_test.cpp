@@ -468,6 +468,12 @@ TEST(QKerasConv, QGlobalAveragePooling2DAverageQuantizer) {
     }
     return std::vector<double>{s0 / 6.0 * 0.75, s1 / 6.0 * 0.75};
   }, "QGlobalAveragePooling2D float");
+  // Bit-exact, hand-worked (the sum's word over 2^-10 divided by 6, truncated; the
+  // ScaleShift by 0.75 exact): channel 0 sums 3.0 = 3072 -> 512 -> 0.5 -> 0.375;
+  // channel 1 sums 0.125 = 128 -> 21 -> 0.0205078125 -> 0.015380859375 (float: 0.015625).
+  const NDArray one = OneRow({2, 3, 2}, {0.5, 0.125, 0.25, 0, 0.75, 0, 0.5, 0, 1.0, 0, 0, 0});
+  EXPECT_EQ(Emu(g, one, false).data, (std::vector<double>{0.375, 0.015380859375}));
+  EXPECT_EQ(Emu(g, one, true).data, (std::vector<double>{0.375, 0.015625}));
 }
 
 // ---- errors ----------------------------------------------------------------------
