@@ -172,15 +172,11 @@ bool Flag(const Quantizer& q, const std::string& key, const std::string& where) 
   return Num(q, key, where) != 0.0;
 }
 
-/// alpha as a number (None -> 1); 'auto' / 'auto_po2' / arrays are rejected.
-double Alpha(const Quantizer& q, const std::string& where, bool none_is_auto) {
+/// alpha as a number (None -> 1); 'auto' / 'auto_po2' (QuantizeWeightsAutoPo2
+/// handles them on quantized_bits kernels) and arrays are rejected here.
+double Alpha(const Quantizer& q, const std::string& where) {
   const json& a = q.cfg.at("alpha");
-  if (a.is_null()) {
-    if (none_is_auto)
-      throw Error(where + ": quantizer " + q.text +
-                  ": alpha=None on a kernel means alpha='auto_po2' in QKeras (per-channel scale) — unsupported");
-    return 1.0;
-  }
+  if (a.is_null()) return 1.0;
   if (a.is_string())
     throw Error(where + ": quantizer " + q.text + ": alpha='" + a.get<std::string>() + "' unsupported");
   if (!a.is_number()) throw Error(where + ": quantizer " + q.text + ": alpha must be a number");
@@ -309,7 +305,7 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
     double integer = Num(q, "integer", where);
     bool keep_negative = Flag(q, "keep_negative", where);
     bool symmetric = Flag(q, "symmetric", where);
-    double alpha = Alpha(q, where, /*none_is_auto=*/false);
+    double alpha = Alpha(q, where);
     int unsigned_bits = bits - (keep_negative ? 1 : 0);
     if (bits < 1) throw Error(where + ": quantizer " + q.text + ": bits must be >= 1");
     if (unsigned_bits > 0) {
@@ -338,7 +334,7 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
     return;
   }
   if (q.cls == "binary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     bool use01 = Flag(q, "use_01", where);
     for (double& x : values) {
       double s = x >= 0 ? 1.0 : -1.0;
@@ -348,7 +344,7 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
     return;
   }
   if (q.cls == "ternary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     const json& th = q.cfg.at("threshold");
     double t = th.is_null() ? 0.33 : Num(q, "threshold", where);
     for (double& x : values) x = alpha * (std::fabs(x) >= t ? (x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0)) : 0.0);
@@ -461,7 +457,7 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     if (integer != std::floor(integer)) throw Error(where + ": quantizer " + q.text + ": integer must be whole");
     bool keep_negative = Flag(q, "keep_negative", where);
     bool symmetric = Flag(q, "symmetric", where);
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     if (alpha != 1.0)
       throw Error(where + ": quantizer " + q.text + ": alpha != 1 on an activation unsupported");
     int unsigned_bits = bits - (keep_negative ? 1 : 0);
@@ -500,7 +496,7 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     return;
   }
   if (q.cls == "binary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     if (Flag(q, "use_01", where)) throw Error(where + ": quantizer " + q.text + ": use_01 unsupported on activations");
     auto k = Log2Exact(alpha);
     if (!k) throw Error(where + ": quantizer " + q.text + ": alpha must be a power of two");
