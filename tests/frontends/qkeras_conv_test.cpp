@@ -55,8 +55,17 @@ using hlsforge::cli_test::RunCli;
 namespace ir = hlsforge::ir;
 namespace emu = hlsforge::emu;
 
+fs::path Root() { return fs::temp_directory_path() / ("hlsforge_qkconv_test_" + std::to_string(::getpid())); }
+
+/// Removes the models written by the tests when the program ends.
+class RemoveModels : public ::testing::Environment {
+ public:
+  void TearDown() override { fs::remove_all(Root()); }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveModels = ::testing::AddGlobalTestEnvironment(new RemoveModels);
+
 fs::path Dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("hlsforge_qkconv_test_" + std::to_string(::getpid())) / name;
+  fs::path d = Root() / name;
   fs::create_directories(d);
   return d;
 }
