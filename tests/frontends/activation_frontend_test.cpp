@@ -22,6 +22,7 @@
 
 #include "hlsforge/frontends/keras_frontend.h"
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "support/keras_h5_writer.h"
 
 namespace fs = std::filesystem;
 using hlsforge::frontends::LoadKeras;
@@ -30,6 +31,8 @@ using hlsforge::ir::ActivationKind;
 using hlsforge::ir::Graph;
 using hlsforge::ir::Layer;
 using K = hlsforge::ir::ActivationKind;
+using keras_test::Sequential;
+using keras_test::StringList;
 
 namespace {
 
@@ -37,22 +40,6 @@ fs::path Dir() {
   fs::path d = fs::temp_directory_path() / ("hlsforge_act_fe_test_" + std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
-}
-
-void StringList(hid_t obj, const char* attr, const std::vector<std::string>& v) {
-  size_t len = 1;
-  for (const auto& s : v) len = std::max(len, s.size());
-  std::string buf;
-  for (const auto& s : v) buf += s + std::string(len - s.size(), '\0');
-  hid_t t = H5Tcopy(H5T_C_S1);
-  H5Tset_size(t, len);
-  hsize_t n = v.size();
-  hid_t sp = H5Screate_simple(1, &n, nullptr);
-  hid_t a = H5Acreate2(obj, attr, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-  H5Awrite(a, t, buf.data());
-  H5Aclose(a);
-  H5Sclose(sp);
-  H5Tclose(t);
 }
 
 /// A Keras 2 weights file holding one layer `layer` with weight `alpha:0` of `shape`.
@@ -82,14 +69,6 @@ void WriteNoWeights(const std::string& path) {
 
 std::string Act(const std::string& name, const std::string& act) {
   return R"({"class_name": "Activation", "config": {"name": ")" + name + R"(", "activation": ")" + act + R"("}})";
-}
-
-std::string Sequential(const std::string& version, const std::string& input_shape, const std::vector<std::string>& layers) {
-  std::string s = R"({"class_name": "Sequential", "keras_version": ")" + version +
-                  R"(", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": )" +
-                  input_shape + "}}";
-  for (const auto& l : layers) s += ",\n" + l;
-  return s + "]}}";
 }
 
 const Layer& L(const Graph& g, const std::string& name) {

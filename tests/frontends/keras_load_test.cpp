@@ -424,7 +424,8 @@ TEST(KerasErrors, MalformedJsonAndBadQuantizer) {
   std::string q = ReadText(M("qkeras_3layer.json"));
   size_t p = q.find("\"alpha\": 1", q.find("\"kernel_quantizer\""));
   ASSERT_NE(p, std::string::npos);
-  q.replace(p, std::string("\"alpha\": 1").size(), "\"alpha\": \"auto_po2\"");
+  // alpha='auto_po2' is supported; a scale axis other than the last is not
+  q.replace(p, std::string("\"alpha\": 1").size(), "\"alpha\": \"auto_po2\", \"scale_axis\": 0");
   WriteText(d / "q.json", q);
   auto g2 = LoadKeras(d / "q.json", M("qkeras_3layer_weights.h5"));
   ASSERT_FALSE(g2.ok());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "onnx_test_util.h"
 #include "test_data.h"
 
 namespace fs = std::filesystem;
@@ -21,6 +22,11 @@ using hlsforge::ir::ActivationKind;
 using hlsforge::ir::Graph;
 using hlsforge::ir::Layer;
 using hlsforge::ir::LayerKind;
+using onnx_test::AddScalar;
+using onnx_test::ErrorOf;
+using onnx_test::TempDir;
+using onnx_test::TinyModel;
+using onnx_test::Write;
 
 namespace {
 
@@ -49,12 +55,6 @@ std::vector<std::string> ConfigKeys(const std::string& yml) {
   for (auto it = n["LayerName"].begin(); it != n["LayerName"].end(); ++it)
     keys.push_back(it->first.as<std::string>());
   return keys;
-}
-
-fs::path TempDir() {
-  fs::path d = fs::temp_directory_path() / ("hlsforge_onnx_test_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
 }
 
 }  // namespace
@@ -302,54 +302,6 @@ TEST_P(GoldenNames, OriginalMatchesClean) {
 }
 
 // ---------------------------------------------------------------- errors
-namespace {
-
-void Write(const fs::path& p, const std::string& bytes) {
-  std::ofstream f(p, std::ios::binary);
-  f << bytes;
-}
-
-onnx::ModelProto TinyModel(const std::string& op, const std::string& domain = "") {
-  onnx::ModelProto m;
-  m.set_ir_version(7);
-  auto* os = m.add_opset_import();
-  os->set_domain("");
-  os->set_version(13);
-  auto* g = m.mutable_graph();
-  g->set_name("tiny");
-  auto* in = g->add_input();
-  in->set_name("x");
-  auto* tt = in->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  tt->mutable_shape()->add_dim()->set_dim_param("batch");
-  tt->mutable_shape()->add_dim()->set_dim_value(4);
-  auto* n = g->add_node();
-  n->set_name("my_node");
-  n->set_op_type(op);
-  n->set_domain(domain);
-  n->add_input("x");
-  n->add_output("y");
-  g->add_output()->set_name("y");
-  return m;
-}
-
-void AddScalar(onnx::GraphProto* g, const std::string& name, float v) {
-  auto* t = g->add_initializer();
-  t->set_name(name);
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  t->add_float_data(v);
-}
-
-std::string ErrorOf(const onnx::ModelProto& m, const std::string& file) {
-  const fs::path p = TempDir() / file;
-  Write(p, m.SerializeAsString());
-  auto g = LoadOnnx(p.string());
-  EXPECT_FALSE(g.ok());
-  return g.ok() ? "" : g.status().message();
-}
-
-}  // namespace
-
 TEST(OnnxFrontendErrors, NonexistentFile) {
   auto g = LoadOnnx("/nonexistent/dir/model.onnx");
   ASSERT_FALSE(g.ok());

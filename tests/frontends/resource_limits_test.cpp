@@ -13,6 +13,7 @@
 
 #include "hlsforge/frontends/keras_frontend.h"
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "support/keras_h5_writer.h"
 #include "support/zip_bytes.h"
 #include "test_data.h"
 
@@ -82,26 +83,11 @@ TEST_F(ResourceLimits, OnnxInitializerOfTenToTheTwelveElements) {
 /// output_sigmoid) whose fc1_relu kernel declares `dims` and holds no data.
 void WriteHugeWeights(const std::string& path, std::vector<hsize_t> dims) {
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  auto string_list = [](hid_t obj, const char* attr, const std::vector<std::string>& v) {
-    size_t len = 1;
-    for (const auto& s : v) len = std::max(len, s.size());
-    std::string buf;
-    for (const auto& s : v) buf += s + std::string(len - s.size(), '\0');
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, len);
-    hsize_t n = v.size();
-    hid_t sp = H5Screate_simple(1, &n, nullptr);
-    hid_t a = H5Acreate2(obj, attr, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, t, buf.data());
-    H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(t);
-  };
-  string_list(f, "layer_names", {"input_1", "fc1_relu", "output_sigmoid"});
+  keras_test::StringList(f, "layer_names", {"input_1", "fc1_relu", "output_sigmoid"});
   for (const char* layer : {"fc1_relu", "output_sigmoid"}) {
     hid_t g = H5Gcreate2(f, layer, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const std::string l = layer;
-    string_list(g, "weight_names", {l + "/kernel:0", l + "/bias:0"});
+    keras_test::StringList(g, "weight_names", {l + "/kernel:0", l + "/bias:0"});
     hid_t inner = H5Gcreate2(g, layer, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hsize_t chunk[2] = {64, 64};

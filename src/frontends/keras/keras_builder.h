@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,9 +119,37 @@ class Builder {
 // keras_layers_dense.cpp
 void AddDense(Builder& b, const KLayer& k);  ///< Dense, QDense, BinaryDense, TernaryDense
 
+// qkeras_layer_weights.cpp: the weight quantizers shared by the QKeras layers
+/// A Dense / Conv layer's weight and optional bias after the QKeras layer's
+/// quantizers, and the per-output-channel power-of-two scale of a
+/// quantized_bits kernel with alpha 'auto' / 'auto_po2' / None (then
+/// `weight` holds the unscaled grid values and the bias goes after the scale).
+struct LinearParams {
+  ir::Param weight;
+  std::optional<ir::Param> bias;
+  std::vector<double> alpha;  ///< [out_channels], empty without a scale
+  /// Moves the weight and (without a scale) the bias into `l`'s params.
+  void Into(ir::Layer& l);
+  /// The tensor after the layer's output `out`: `out`, or the scale's ScaleShift.
+  std::string After(Builder& b, const KLayer& k, const std::string& out);
+};
+/// `w` / `b` through the quantizer in field `kernel_field` (empty: a plain
+/// Keras layer, nothing quantized) and 'bias_quantizer' of `k`; a scale over
+/// fewer channels than `out_channels` (depthwise: per depth_multiplier
+/// index) is tiled over them. Errors name `where` and the field.
+LinearParams QuantizeLinear(const KLayer& k, const std::string& kernel_field, const std::string& where, ir::Param w,
+                            std::optional<ir::Param> b, int64_t out_channels);
+/// ScaleShift "<in>_alpha" after tensor `in`: y = scale[c] * x + bias[c]
+/// over the last axis ([C] = scale.size()), the scale typed exactly;
+/// `bias` absent: zeros. Returns the new tensor.
+std::string AddAlphaScale(Builder& b, const KLayer& k, const std::string& in, const std::vector<double>& scale,
+                          std::optional<ir::Param> bias);
+
 // keras_layers_conv.cpp
-void AddConv(Builder& b, const KLayer& k);     ///< Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D
-void AddPooling(Builder& b, const KLayer& k);  ///< (Global)Max/AveragePooling1D/2D
+/// Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D and their QKeras Q* forms.
+void AddConv(Builder& b, const KLayer& k);
+/// (Global)Max/AveragePooling1D/2D, QAveragePooling1D/2D, QGlobalAveragePooling1D/2D.
+void AddPooling(Builder& b, const KLayer& k);
 
 // keras_layers_activation.cpp
 void AddActivationLayer(Builder& b, const KLayer& k);  ///< Activation, QActivation

@@ -105,9 +105,25 @@ Quantizer ParseQuantizer(const nlohmann::json& v, const std::string& where);
 void QuantizeWeights(const Quantizer& q, std::vector<double>& values,
                      std::optional<FixedType>& type, const std::string& where);
 
+/// True if `q` is quantized_bits with alpha 'auto' / 'auto_po2', or with
+/// alpha=None when `layer_kernel` (QKeras layers turn a kernel quantizer's
+/// alpha=None into 'auto_po2', qlayers.py _set_trainable_parameter).
+bool IsAutoScale(const Quantizer& q, bool layer_kernel);
+
+/// QKeras quantized_bits with alpha 'auto' / 'auto_po2' on a weight of
+/// shape `shape` (row-major, channels = the last axis): `values` receive the
+/// unscaled grid values m_i z / m (typed `type` = fixed<bits, integer+1>) and
+/// the per-channel power-of-two scale is returned ([shape.back()]); the
+/// QKeras weight is scale[c] * values. Throws Error for unsupported options.
+std::vector<double> QuantizeWeightsAutoPo2(const Quantizer& q, const std::vector<int64_t>& shape,
+                                           std::vector<double>& values, std::optional<FixedType>& type,
+                                           const std::string& where);
+
 /// Builds a Quantize layer's float semantics and result precision for a
-/// quantizer on an activation. Throws Error for unsupported quantizers.
+/// quantizer on an activation. quantized_sigmoid needs `half_affine`: it is
+/// set when the caller must follow the Quantize layer by y = x / 2 + 1/2.
+/// Throws Error for unsupported quantizers.
 void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_type,
-                     const std::string& where);
+                     const std::string& where, bool* half_affine = nullptr);
 
 }  // namespace hlsforge::frontends::keras

@@ -10,7 +10,7 @@ const std::map<std::string, LayerHandler>& LayerTable() {
       // core
       {"InputLayer", AddInput},
       {"Dense", AddDense},
-      {"QDense", AddDense},
+      {"QDense", AddDense},  // QKeras: the same handler, weights through the layer's quantizers
       {"BinaryDense", AddDense},
       {"TernaryDense", AddDense},
       {"Dropout", AddDropout},
@@ -35,6 +35,11 @@ const std::map<std::string, LayerHandler>& LayerTable() {
       {"DepthwiseConv2D", AddConv},
       {"SeparableConv1D", AddConv},
       {"SeparableConv2D", AddConv},
+      {"QConv1D", AddConv},
+      {"QConv2D", AddConv},
+      {"QDepthwiseConv2D", AddConv},
+      {"QSeparableConv1D", AddConv},
+      {"QSeparableConv2D", AddConv},
       {"MaxPooling1D", AddPooling},
       {"MaxPooling2D", AddPooling},
       {"AveragePooling1D", AddPooling},
@@ -43,6 +48,10 @@ const std::map<std::string, LayerHandler>& LayerTable() {
       {"GlobalMaxPooling2D", AddPooling},
       {"GlobalAveragePooling1D", AddPooling},
       {"GlobalAveragePooling2D", AddPooling},
+      {"QAveragePooling1D", AddPooling},
+      {"QAveragePooling2D", AddPooling},
+      {"QGlobalAveragePooling1D", AddPooling},
+      {"QGlobalAveragePooling2D", AddPooling},
       // reshaping
       {"Flatten", AddReshape},
       {"Reshape", AddReshape},

@@ -68,13 +68,25 @@ std::string AddActivation(Builder& b, const KLayer& k, const json& spec, const s
   std::vector<int64_t> shape = g.tensor(input).shape;
   if (IsQuantizerSpec(spec)) {
     Quantizer q = ParseQuantizer(spec, b.Where(k));
-    ir::Layer& l = b.NewLayer(name, ir::LayerKind::Quantize, input, shape, source_op + ":" + q.cls);
     ir::QuantParams qp;
     FixedType rt;
-    ActivationQuant(q, qp, rt, b.Where(k));
+    bool half_affine = false;  // quantized_sigmoid = 1/2 + quantized_tanh / 2
+    ActivationQuant(q, qp, rt, b.Where(k), &half_affine);
+    const std::string qname = half_affine ? name + "_tanh" : name;
+    ir::Layer& l = b.NewLayer(qname, ir::LayerKind::Quantize, input, shape, source_op + ":" + q.cls);
     l.quant = qp;
     l.config.precision[ir::Slot::Result].type = rt;
-    g.tensor(name).type = rt;
+    g.tensor(qname).type = rt;
+    if (!half_affine) return name;
+    const int64_t C = shape.empty() ? 1 : shape.back();
+    const FixedType half(2, 0, false);  // ufixed<2,0> holds 1/2 exactly (1-bit types mean XNOR)
+    ir::Layer& s = b.NewLayer(name, ir::LayerKind::ScaleShift, qname, shape, source_op + ":" + q.cls);
+    s.params["scale"] = ir::Param{{C}, std::vector<double>(C, 0.5), half, true};
+    s.params["bias"] = ir::Param{{C}, std::vector<double>(C, 0.5), half, true};
+    // values (z + M) / 2M, z in [-M, M-1]: exactly ufixed<bits, 0>
+    const FixedType st(rt.width(), 0, false, Quant::RND_CONV, Overflow::SAT);
+    s.config.precision[ir::Slot::Result].type = st;
+    g.tensor(name).type = st;
     return name;
   }
   std::string act;

@@ -4,6 +4,16 @@
 // "<name>_depthwise" then a 1x1 Conv "<name>_pointwise" (as hls4ml splits
 // it). Window geometry (kernel / pool size, strides, dilation_rate,
 // 'valid' / 'same' padding): WindowGeometry.
+// The QKeras classes (qconvolutional.py, qpooling.py) are the same layers
+// with their weights quantized (qkeras_layer_weights.cpp: kernel_quantizer /
+// depthwise_quantizer / pointwise_quantizer, bias_quantizer) and a quantizer
+// as `activation`. QAveragePooling / QGlobalAveragePooling compute
+// average(x) * area * average_quantizer(1 / area) (area = the pool size, resp.
+// the input's spatial size): a ScaleShift by area * q(1 / area) after the
+// average when that factor is not 1.
+#include <algorithm>
+#include <cmath>
+
 #include "../window_geometry.h"
 #include "keras_builder.h"
 
@@ -29,7 +39,8 @@ WindowGeometry KerasWindow(const Builder& b, const KLayer& k, const std::vector<
 }  // namespace
 
 void AddConv(Builder& b, const KLayer& k) {
-  const std::string& c = k.cls;
+  const bool qkeras = k.cls.rfind("Q", 0) == 0;
+  const std::string c = qkeras ? k.cls.substr(1) : k.cls;
   const std::string where = b.Where(k);
   const int rank = RankOf(c);
   const std::string& in = b.SpatialInput(k, rank);
@@ -57,26 +68,39 @@ void AddConv(Builder& b, const KLayer& k) {
     Builder::CheckShape(ws["depthwise_kernel"], kshape, where, "depthwise_kernel");
     a.depthwise = true;
     a.depth_multiplier = dm;
+    std::optional<ir::Param> B;
+    if (depthwise && use_bias) B = ir::Param{{cin * dm}, ws["bias"].values, std::nullopt, false};
+    LinearParams dp = QuantizeLinear(k, qkeras ? "depthwise_quantizer" : "", where,
+                                     ir::Param{kshape, ws["depthwise_kernel"].values, std::nullopt, false}, std::move(B),
+                                     cin * dm);
+    // A binary depthwise kernel keeps ordinary +-1 products: the XNOR
+    // encoding (TRN/WRAP 2-bit, see passes IsXnorParam) is not defined for
+    // the zero-expanded depthwise product.
+    if (std::optional<FixedType>& t = dp.weight.type; t && t->width() == 2 && t->is_signed())
+      t = FixedType(2, t->integer(), true, Quant::RND_CONV, Overflow::SAT);
     ir::Layer d;
     d.conv = a;
-    d.params["weight"] = ir::Param{kshape, ws["depthwise_kernel"].values, std::nullopt, false};
-    if (depthwise && use_bias) d.params["bias"] = ir::Param{{cin * dm}, ws["bias"].values, std::nullopt, false};
+    dp.Into(d);
     out = separable ? k.name + "_depthwise" : k.name;
-    b.NewSpatial(out, ir::LayerKind::Conv, in, k, d);
+    out = dp.After(b, k, b.NewSpatial(out, ir::LayerKind::Conv, in, k, d).name);
     if (separable) {
       const int64_t filters = static_cast<int64_t>(GetNum(k.config, "filters", -1, where));
       std::vector<int64_t> pshape(rank, 1);
       pshape.push_back(cin * dm);
       pshape.push_back(filters);
       Builder::CheckShape(ws["pointwise_kernel"], pshape, where, "pointwise_kernel");
+      std::optional<ir::Param> PB;
+      if (use_bias) PB = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
+      LinearParams pp = QuantizeLinear(k, qkeras ? "pointwise_quantizer" : "", where,
+                                       ir::Param{pshape, ws["pointwise_kernel"].values, std::nullopt, false},
+                                       std::move(PB), filters);
       ir::Layer p;
       p.conv = ir::ConvAttrs{};
       p.conv->rank = rank;
-      p.params["weight"] = ir::Param{pshape, ws["pointwise_kernel"].values, std::nullopt, false};
-      if (use_bias) p.params["bias"] = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
+      pp.Into(p);
       ir::Layer& pl = b.NewSpatial(k.name + "_pointwise", ir::LayerKind::Conv, out, k, p);
       pl.source_op = k.cls + ".pointwise";
-      out = pl.name;
+      out = pp.After(b, k, pl.name);
     }
   } else {
     const int64_t filters = static_cast<int64_t>(GetNum(k.config, "filters", -1, where));
@@ -87,17 +111,21 @@ void AddConv(Builder& b, const KLayer& k) {
     kshape.push_back(cin);
     kshape.push_back(filters);
     Builder::CheckShape(ws["kernel"], kshape, where, "kernel");
+    std::optional<ir::Param> B;
+    if (use_bias) B = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
+    LinearParams cp = QuantizeLinear(k, qkeras ? "kernel_quantizer" : "", where,
+                                     ir::Param{kshape, ws["kernel"].values, std::nullopt, false}, std::move(B), filters);
     ir::Layer l;
     l.conv = a;
-    l.params["weight"] = ir::Param{kshape, ws["kernel"].values, std::nullopt, false};
-    if (use_bias) l.params["bias"] = ir::Param{{filters}, ws["bias"].values, std::nullopt, false};
-    out = b.NewSpatial(k.name, ir::LayerKind::Conv, in, k, l).name;
+    cp.Into(l);
+    out = cp.After(b, k, b.NewSpatial(k.name, ir::LayerKind::Conv, in, k, l).name);
   }
   b.SetOutput(k, AddFusedActivation(b, k, out));
 }
 
 void AddPooling(Builder& b, const KLayer& k) {
-  const std::string& c = k.cls;
+  const bool qkeras = k.cls.rfind("Q", 0) == 0;
+  const std::string c = qkeras ? k.cls.substr(1) : k.cls;
   const int rank = RankOf(c);
   const std::string& in = b.SpatialInput(k, rank);
   const std::vector<int64_t> ishape = b.graph().tensor(in).shape;
@@ -118,7 +146,39 @@ void AddPooling(Builder& b, const KLayer& k) {
   a.op = c.find("Max") != std::string::npos ? ir::PoolOp::Max : ir::PoolOp::Average;
   ir::Layer l;
   l.pool = a;
-  b.SetOutput(k, b.NewSpatial(k.name, ir::LayerKind::Pooling, in, k, l).name);
+  std::string out = b.NewSpatial(k.name, ir::LayerKind::Pooling, in, k, l).name;
+  if (qkeras) {
+    if (const json* aq = Get(k.config, "average_quantizer")) {
+      const std::string where = b.Where(k) + " average_quantizer";
+      int64_t area = 1;
+      if (a.global) {
+        for (int64_t d : dims) area *= d;
+      } else {
+        area = a.pool_h * a.pool_w;
+      }
+      std::vector<double> inv = {1.0 / static_cast<double>(area)};
+      std::optional<FixedType> t;
+      QuantizeWeights(ParseQuantizer(*aq, where), inv, t, where);
+      const double factor = static_cast<double>(area) * inv[0];
+      if (factor != 1.0) {
+        const int64_t C = ishape.back();
+        ir::Layer& s = b.NewLayer(out + "_average_quantizer", ir::LayerKind::ScaleShift, out,
+                                  b.graph().tensor(out).shape, k.cls + ".average_quantizer");
+        // exact unsigned type of the factor (a dyadic rational: area times a quantized value)
+        std::optional<FixedType> ft;
+        for (int F = 0; F <= 40 && !ft && factor > 0; ++F)
+          if (const double v = std::ldexp(factor, F); v == std::floor(v) && v < 0x1p52) {
+            const int I = std::max(1, static_cast<int>(std::floor(std::log2(factor))) + 1);
+            ft = FixedType(I + F, I, false);
+          }
+        s.params["scale"] = ir::Param{{C}, std::vector<double>(C, factor), ft, ft.has_value()};
+        s.params["bias"] = ir::Param{{C}, std::vector<double>(C, 0.0), std::nullopt, false};
+        out = s.name;
+      }
+    }
+    out = AddFusedActivation(b, k, out);
+  }
+  b.SetOutput(k, out);
 }
 
 }  // namespace hlsforge::frontends::keras

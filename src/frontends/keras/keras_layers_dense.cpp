@@ -2,7 +2,8 @@
 // fused activation as its own layer. BinaryDense / TernaryDense
 // (keras-training quantized_layers.py): kernel = H * binary_tanh(W / H),
 // resp. W / H > 0.5 -> +H, <= -0.5 -> -H, else 0. QDense (QKeras
-// qlayers.py): kernel_quantizer / bias_quantizer applied to the weights.
+// qlayers.py): kernel_quantizer / bias_quantizer applied to the weights
+// (qkeras_layer_weights.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -32,23 +33,6 @@ void BinaryTernaryWeights(const KLayer& k, const std::string& where, ir::Param& 
   }
 }
 
-/// QDense kernel_quantizer / bias_quantizer applied in place.
-void QDenseWeights(const KLayer& k, const std::string& where, ir::Param& w, std::optional<ir::Param>& b) {
-  if (const json* kq = Get(k.config, "kernel_quantizer")) {
-    Quantizer q = ParseQuantizer(*kq, where + " kernel_quantizer");
-    if (q.cls == "quantized_bits" && q.cfg["alpha"].is_null())
-      throw Error(where + " kernel_quantizer: " + q.text +
-                  ": alpha=None becomes alpha='auto_po2' in QDense (per-channel scale) — unsupported");
-    QuantizeWeights(q, w.values, w.type, where + " kernel_quantizer");
-    w.type_from_quantizer = w.type.has_value();
-  }
-  if (const json* bq = Get(k.config, "bias_quantizer"); bq && b) {
-    Quantizer q = ParseQuantizer(*bq, where + " bias_quantizer");
-    QuantizeWeights(q, b->values, b->type, where + " bias_quantizer");
-    b->type_from_quantizer = b->type.has_value();
-  }
-}
-
 }  // namespace
 
 void AddDense(Builder& b, const KLayer& k) {
@@ -72,11 +56,11 @@ void AddDense(Builder& b, const KLayer& k) {
   std::optional<ir::Param> B;
   if (use_bias) B = ir::Param{{units}, ws["bias"].values, std::nullopt, false};
   if (k.cls == "BinaryDense" || k.cls == "TernaryDense") BinaryTernaryWeights(k, where, W);
-  else if (k.cls == "QDense") QDenseWeights(k, where, W, B);
+  LinearParams p = QuantizeLinear(k, k.cls == "QDense" ? "kernel_quantizer" : "", where, std::move(W), std::move(B), units);
   ir::Layer& l = b.NewLayer(k.name, ir::LayerKind::Dense, in, {units}, k.cls);
-  l.params["weight"] = std::move(W);
-  if (B) l.params["bias"] = std::move(*B);
-  b.SetOutput(k, AddFusedActivation(b, k, k.name));
+  p.Into(l);
+  const std::string out = p.After(b, k, k.name);
+  b.SetOutput(k, AddFusedActivation(b, k, out));
 }
 
 }  // namespace hlsforge::frontends::keras

@@ -14,7 +14,23 @@
 //  quantized_po2(bits, max_value): sign(x) (0 -> +1) * 2^clip(round(log2|x|),
 //    min_exp, max_exp); |x| < 1e-7 gives 2^min_exp.
 //  quantized_relu_po2(bits, max_value): 2^clip(round(log2 relu(x)), ...).
+//  quantized_tanh(bits, use_stochastic_rounding, symmetric, use_real_tanh):
+//    m = 2^(bits-1), clip(round(m * (2 hard_sigmoid(x) - 1)) / m,
+//    -1 + symmetric/m, 1 - 1/m), hard_sigmoid(x) = clip(x/2 + 1/2, 0, 1)
+//    (QKeras' default internal sigmoid) = quantized_bits(bits, 0, symmetric).
+//  quantized_sigmoid(bits, symmetric, use_real_sigmoid, ...): m = 2^bits,
+//    clip(round(m * hard_sigmoid(x)) / m, symmetric/m, 1 - 1/m); for bits >= 2
+//    this is 1/2 + quantized_tanh(bits, symmetric)(x) / 2 exactly (m/2 is
+//    even, so round(t + m/2) = round(t) + m/2 under half-to-even rounding).
+//  alpha='auto' / 'auto_po2' on quantized_bits (QKeras turns alpha=None on a
+//    layer's kernel into 'auto_po2'): per output channel (the last axis)
+//    x' = x / m_i, levels = 2^bits - 1, scale = (max x' - min x') / levels
+//    (rounded to 2^round(log2(scale + eps)) for 'auto_po2'), then 5 times:
+//    z = sign(x') min(floor(|x'| / scale + 1/2), (levels-1)/2),
+//    scale = 2^round(log2(mean(x' z) / (mean(z z) + eps) + eps)); the
+//    quantized weight is (scale m) (m_i z / m), eps = 1e-7 (K.epsilon()).
 // With qnoise_factor = 1 the straight-through forms x + (xq - x) equal xq.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -42,6 +58,10 @@ const std::map<std::string, std::vector<std::pair<std::string, json>>>& Signatur
       {"quantized_po2",
        {{"bits", 8}, {"max_value", nullptr}, {"use_stochastic_rounding", false},
         {"quadratic_approximation", false}, {"log2_rounding", "rnd"}, {"qnoise_factor", 1.0}}},
+      {"quantized_tanh",
+       {{"bits", 8}, {"use_stochastic_rounding", false}, {"symmetric", false}, {"use_real_tanh", false}}},
+      {"quantized_sigmoid",
+       {{"bits", 8}, {"symmetric", false}, {"use_real_sigmoid", false}, {"use_stochastic_rounding", false}}},
       {"quantized_relu_po2",
        {{"bits", 8}, {"max_value", nullptr}, {"negative_slope", 0.0}, {"use_stochastic_rounding", false},
         {"quadratic_approximation", false}, {"log2_rounding", "rnd"}, {"qnoise_factor", 1.0}}},
@@ -152,15 +172,11 @@ bool Flag(const Quantizer& q, const std::string& key, const std::string& where) 
   return Num(q, key, where) != 0.0;
 }
 
-/// alpha as a number (None -> 1); 'auto' / 'auto_po2' / arrays are rejected.
-double Alpha(const Quantizer& q, const std::string& where, bool none_is_auto) {
+/// alpha as a number (None -> 1); 'auto' / 'auto_po2' (QuantizeWeightsAutoPo2
+/// handles them on quantized_bits kernels) and arrays are rejected here.
+double Alpha(const Quantizer& q, const std::string& where) {
   const json& a = q.cfg.at("alpha");
-  if (a.is_null()) {
-    if (none_is_auto)
-      throw Error(where + ": quantizer " + q.text +
-                  ": alpha=None on a kernel means alpha='auto_po2' in QKeras (per-channel scale) — unsupported");
-    return 1.0;
-  }
+  if (a.is_null()) return 1.0;
   if (a.is_string())
     throw Error(where + ": quantizer " + q.text + ": alpha='" + a.get<std::string>() + "' unsupported");
   if (!a.is_number()) throw Error(where + ": quantizer " + q.text + ": alpha must be a number");
@@ -282,12 +298,14 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
                      const std::string& where) {
   CheckCommon(q, where);
   type.reset();
+  if (q.cls == "quantized_tanh" || q.cls == "quantized_sigmoid")
+    throw Error(where + ": quantizer " + q.text + " on weights unsupported");
   if (q.cls == "quantized_bits") {
     int bits = static_cast<int>(Num(q, "bits", where));
     double integer = Num(q, "integer", where);
     bool keep_negative = Flag(q, "keep_negative", where);
     bool symmetric = Flag(q, "symmetric", where);
-    double alpha = Alpha(q, where, /*none_is_auto=*/false);
+    double alpha = Alpha(q, where);
     int unsigned_bits = bits - (keep_negative ? 1 : 0);
     if (bits < 1) throw Error(where + ": quantizer " + q.text + ": bits must be >= 1");
     if (unsigned_bits > 0) {
@@ -316,7 +334,7 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
     return;
   }
   if (q.cls == "binary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     bool use01 = Flag(q, "use_01", where);
     for (double& x : values) {
       double s = x >= 0 ? 1.0 : -1.0;
@@ -326,7 +344,7 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
     return;
   }
   if (q.cls == "ternary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     const json& th = q.cfg.at("threshold");
     double t = th.is_null() ? 0.33 : Num(q, "threshold", where);
     for (double& x : values) x = alpha * (std::fabs(x) >= t ? (x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0)) : 0.0);
@@ -355,8 +373,82 @@ void QuantizeWeights(const Quantizer& q, std::vector<double>& values, std::optio
   throw Error(where + ": unsupported QKeras quantizer '" + q.cls + "'");
 }
 
-void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_type, const std::string& where) {
+bool IsAutoScale(const Quantizer& q, bool layer_kernel) {
+  if (q.cls != "quantized_bits") return false;
+  const json& a = q.cfg.at("alpha");
+  if (a.is_null()) return layer_kernel;
+  return a.is_string() && (a.get<std::string>() == "auto" || a.get<std::string>() == "auto_po2");
+}
+
+std::vector<double> QuantizeWeightsAutoPo2(const Quantizer& q, const std::vector<int64_t>& shape,
+                                           std::vector<double>& values, std::optional<FixedType>& type,
+                                           const std::string& where) {
   CheckCommon(q, where);
+  const int bits = static_cast<int>(Num(q, "bits", where));
+  const double integer = Num(q, "integer", where);
+  if (!Flag(q, "keep_negative", where))
+    throw Error(where + ": quantizer " + q.text + ": alpha='auto_po2' with keep_negative=False unsupported");
+  if (bits < 2) throw Error(where + ": quantizer " + q.text + ": alpha='auto_po2' needs bits >= 2");
+  if (integer != std::floor(integer)) throw Error(where + ": quantizer " + q.text + ": integer must be whole");
+  if (!q.cfg.at("scale_axis").is_null())
+    throw Error(where + ": quantizer " + q.text + ": scale_axis other than the last axis unsupported");
+  if (shape.size() < 2 || shape.back() <= 0)
+    throw Error(where + ": quantizer " + q.text + ": alpha='auto_po2' needs a weight of rank >= 2");
+  const bool po2_start = q.cfg.at("alpha").is_null() || q.cfg.at("alpha").get<std::string>() == "auto_po2";
+  const size_t C = static_cast<size_t>(shape.back()), rows = values.size() / C;
+  const double eps = 1e-7, m = std::ldexp(1.0, bits - 1), mi = std::exp2(integer);
+  const double levels = std::ldexp(1.0, bits) - 1, zmax = (levels - 1) / 2;
+  auto po2 = [&](double s) { return std::exp2(std::nearbyint(std::log(s + eps) / std::log(2.0))); };
+  std::vector<double> channel_scale(C);
+  std::vector<double> x(rows), z(rows);
+  for (size_t c = 0; c < C; ++c) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (size_t r = 0; r < rows; ++r) {
+      x[r] = values[r * C + c] / mi;
+      lo = std::min(lo, x[r]);
+      hi = std::max(hi, x[r]);
+    }
+    double scale = (hi - lo) / levels;
+    if (po2_start) scale = po2(scale);
+    for (int it = 0; it < 5; ++it) {
+      double qx = 0, qq = 0;
+      for (size_t r = 0; r < rows; ++r) {
+        const double v = std::floor(std::fabs(x[r]) / scale + 0.5);
+        const double sg = x[r] > 0 ? 1.0 : (x[r] < 0 ? -1.0 : 0.0);
+        z[r] = sg * std::min(v, zmax);
+        qx += x[r] * z[r];
+        qq += z[r] * z[r];
+      }
+      scale = po2((qx / rows) / (qq / rows + eps));
+    }
+    for (size_t r = 0; r < rows; ++r) values[r * C + c] = mi * z[r] / m;
+    channel_scale[c] = scale * m;
+  }
+  type = FixedType(bits, static_cast<int>(integer) + 1, true, Quant::RND_CONV, Overflow::SAT_SYM);
+  return channel_scale;
+}
+
+void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_type, const std::string& where,
+                     bool* half_affine) {
+  CheckCommon(q, where);
+  if (half_affine) *half_affine = false;
+  if (q.cls == "quantized_tanh" || q.cls == "quantized_sigmoid") {
+    const bool sig = q.cls == "quantized_sigmoid";
+    if (Flag(q, sig ? "use_real_sigmoid" : "use_real_tanh", where))
+      throw Error(where + ": quantizer " + q.text + ": " + (sig ? "use_real_sigmoid" : "use_real_tanh") +
+                  "=True unsupported (the hard form only)");
+    const int bits = static_cast<int>(Num(q, "bits", where));
+    if (bits < (sig ? 2 : 1)) throw Error(where + ": quantizer " + q.text + ": bits too small");
+    if (sig && !half_affine) throw Error(where + ": quantizer " + q.text + ": unsupported here");
+    Quantizer t;
+    t.cls = "quantized_bits";
+    t.text = q.text;
+    t.cfg = {{"bits", bits}, {"integer", 0}, {"symmetric", Flag(q, "symmetric", where)}, {"keep_negative", true},
+             {"alpha", nullptr}, {"qnoise_factor", 1.0}};
+    ActivationQuant(t, qp, result_type, where, nullptr);
+    if (sig) *half_affine = true;
+    return;
+  }
   qp = ir::QuantParams{};
   qp.rounding_mode = "ROUND";  // tf.round: half to even
   if (q.cls == "quantized_bits") {
@@ -365,7 +457,7 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     if (integer != std::floor(integer)) throw Error(where + ": quantizer " + q.text + ": integer must be whole");
     bool keep_negative = Flag(q, "keep_negative", where);
     bool symmetric = Flag(q, "symmetric", where);
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     if (alpha != 1.0)
       throw Error(where + ": quantizer " + q.text + ": alpha != 1 on an activation unsupported");
     int unsigned_bits = bits - (keep_negative ? 1 : 0);
@@ -404,7 +496,7 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     return;
   }
   if (q.cls == "binary") {
-    double alpha = Alpha(q, where, false);
+    double alpha = Alpha(q, where);
     if (Flag(q, "use_01", where)) throw Error(where + ": quantizer " + q.text + ": use_01 unsupported on activations");
     auto k = Log2Exact(alpha);
     if (!k) throw Error(where + ": quantizer " + q.text + ": alpha must be a power of two");
@@ -415,7 +507,7 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     return;
   }
   throw Error(where + ": QKeras quantizer '" + q.cls + "' on an activation unsupported (supported: quantized_bits, "
-              "quantized_relu, binary)");
+              "quantized_relu, quantized_tanh, quantized_sigmoid, binary)");
 }
 
 }  // namespace hlsforge::frontends::keras

@@ -44,6 +44,18 @@ void ReadField(const Field& f, size_t n, std::vector<double>& out, const std::st
 
 }  // namespace
 
+std::string ElementTypeName(int t) {
+  // onnx.proto TensorProto.DataType; 17..23 are newer than some installed headers
+  static const char* const kNewer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+                                       "UINT4",        "INT4",           "FLOAT4E2M1"};
+  std::string n;
+  if (onnx::TensorProto::DataType_IsValid(t))
+    n = onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(t));
+  else if (t >= 17 && t <= 23)
+    n = kNewer[t - 17];
+  return n.empty() ? std::to_string(t) : n + " (" + std::to_string(t) + ")";
+}
+
 Const DecodeTensor(const onnx::TensorProto& t, const std::string& where) {
   Const c;
   // Checked before any allocation: dims may declare any size, whatever data
@@ -110,8 +122,9 @@ Const DecodeTensor(const onnx::TensorProto& t, const std::string& where) {
       raw ? ReadRaw<uint64_t>(r, n, c.v, where) : ReadField(t.uint64_data(), n, c.v, where);
       break;
     default:
-      throw Error(where + ": unsupported tensor element type " + std::to_string(t.data_type()));
+      throw Error(where + ": unsupported tensor element type " + ElementTypeName(t.data_type()));
   }
+  c.elem_type = t.data_type();
   for (double x : c.v)
     if (!std::isfinite(x)) throw Error(where + ": non-finite value in constant");
   return c;

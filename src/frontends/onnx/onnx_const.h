@@ -21,6 +21,10 @@ struct Const {
   std::vector<int64_t> shape;     ///< full ONNX shape (no batch dropping)
   std::vector<double> v;          ///< row-major values
   bool is_int = false;            ///< integer element type (shape arithmetic)
+  /// onnx::TensorProto::DataType of a decoded (or element-preserving folded)
+  /// tensor; 0 when computed (the zero points of QuantizeLinear /
+  /// DequantizeLinear name their output type by it).
+  int elem_type = 0;
   /// Names of the source nodes / initializers that produced this value; they
   /// become aliases of the layer that consumes it.
   std::vector<std::string> sources;
@@ -30,6 +34,10 @@ struct Const {
 
 int64_t NumElements(const std::vector<int64_t>& shape);
 std::string ShapeStr(const std::vector<int64_t>& shape);
+
+/// Name of an onnx::TensorProto::DataType value with its number, e.g.
+/// "INT16 (5)", "INT4 (22)"; the number alone when unknown.
+std::string ElementTypeName(int t);
 
 /// Decodes an initializer / Constant value. Throws hlsforge::Error (message
 /// prefixed by `where`) on unsupported element types, external data or a

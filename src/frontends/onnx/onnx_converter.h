@@ -86,6 +86,7 @@ class Converter {
 
   // ---- nodes and errors
   const onnx::NodeProto& node(int i) const { return gp_.node(i); }
+  int node_count() const { return gp_.node_size(); }
   /// `<file>: node "<name>" (<op>)` (the clean name when the node has none).
   std::string NodeLabel(int i) const;
   [[noreturn]] void Fail(int i, const std::string& msg) const;

@@ -42,6 +42,9 @@ const std::map<std::string, OpHandlers>& OpTable() {
       {"Quant", {QuantNode, FoldQuant}},
       {"BipolarQuant", {BipolarQuantNode, FoldBipolarQuant}},
       {"Trunc", {TruncNode, FoldTrunc}},
+      // ONNX linear quantization (QDQ)
+      {"QuantizeLinear", {QuantizeLinearNode, FoldQuantizeLinear}},
+      {"DequantizeLinear", {DequantizeLinearNode, FoldDequantizeLinear}},
       // shape and data movement
       {"Flatten", {ReshapeNode, FoldFlatten}},
       {"Reshape", {ReshapeNode, FoldReshape}},

@@ -46,6 +46,26 @@ void TruncNode(Converter& cv, int i);
 Const FoldQuant(Converter& cv, int i);
 Const FoldBipolarQuant(Converter& cv, int i);
 Const FoldTrunc(Converter& cv, int i);
+/// The fake quantizer `qp` (scale / zero point: one value or one per channel)
+/// on activation `in`, output tensor `out_name`, layers named after node i:
+/// one Quantize layer whose result type performs it exactly (QuantExactType),
+/// else AddIntegerGridQuant + AddDequantScale. Returns the output activation.
+Act AddFakeQuant(Converter& cv, int i, const Act& in, const ir::QuantParams& qp, const std::string& out_name);
+/// ScaleShift x*(1/s) + z ("<node>_prescale") then a Quantize of `qp` on the
+/// integer grid (scale 1, zero point 0) writing `out_name`; s, z one per
+/// channel. Returns the Quantize's activation.
+Act AddIntegerGridQuant(Converter& cv, int i, const Act& in, const std::vector<double>& s, const std::vector<double>& z,
+                        const ir::QuantParams& qp, const std::string& out_name);
+/// ScaleShift layer `name`: y = q*s - z*s = (q - z)*s, s and z one per
+/// channel. Returns its layer index.
+int AddDequantScale(Converter& cv, int i, const Act& q_act, const std::vector<double>& s, const std::vector<double>& z,
+                    const std::string& name, const std::string& out_name);
+
+// ---- onnx_ops_qdq.cpp: ONNX QuantizeLinear / DequantizeLinear
+void QuantizeLinearNode(Converter& cv, int i);    ///< Q (fused with its DequantizeLinear: a fake quantizer)
+void DequantizeLinearNode(Converter& cv, int i);  ///< DQ on an activation
+Const FoldQuantizeLinear(Converter& cv, int i);    ///< Q of a constant: the integers, typed by the zero point
+Const FoldDequantizeLinear(Converter& cv, int i);  ///< DQ of constant integers: the values and their exact type
 
 // ---- onnx_ops_shape.cpp
 void ReshapeNode(Converter& cv, int i);    ///< Flatten, Reshape

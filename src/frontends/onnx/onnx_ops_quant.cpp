@@ -60,6 +60,19 @@ void SetResultType(Converter& cv, int idx, const FixedType& t) {
   cv.graph().tensors[l.output].type = t;
 }
 
+/// Signed type of the explicit-scale ScaleShifts' parameters: its integer
+/// part covers the largest |v| and `kSignificant` bits follow its leading
+/// bit (integers up to 2^18, e.g. zero points, exactly); the default
+/// parameter precision would overflow for 1/scale or a zero point >= 32.
+constexpr int kSignificant = 18;
+FixedType CoveringType(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::fabs(x));
+  int e = 0;  // m < 2^e
+  if (m > 0) std::frexp(m, &e);
+  return FixedType(kSignificant + 1, e + 1, true, Quant::RND_CONV, Overflow::SAT);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- constants
@@ -114,10 +127,65 @@ Const FoldTrunc(Converter& cv, int i) {
 
 // ---------------------------------------------------------------- activations
 
+Act AddIntegerGridQuant(Converter& cv, int i, const Act& in, const std::vector<double>& s, const std::vector<double>& z,
+                        const ir::QuantParams& qp, const std::string& out_name) {
+  const std::string nm = cv.CleanName(i);
+  const int64_t ch = Converter::Channels(in);
+  const int pre = cv.AddLayer(i, ir::LayerKind::ScaleShift, in, in.shape, nm + "_prescale", nm + "_prescaled");
+  {
+    std::vector<double> inv(s.size());
+    for (size_t k = 0; k < s.size(); ++k) inv[k] = 1.0 / s[k];
+    ir::Layer& l = cv.graph().layers[pre];
+    l.params["scale"] = Converter::MakeParam({ch}, inv, CoveringType(inv));
+    l.params["bias"] = Converter::MakeParam({ch}, z, CoveringType(z));
+  }
+  const Act pre_act{nm + "_prescaled", in.shape, pre, in.cl};  // as AddLayer recorded it
+  const int qi = cv.AddLayer(i, ir::LayerKind::Quantize, pre_act, in.shape, nm, out_name);
+  cv.AddNodeAliases(qi, i);
+  ir::QuantParams g = qp;
+  g.scale = {1.0};
+  g.zero_point = {0.0};
+  cv.graph().layers[qi].quant = g;
+  if (auto ti = QuantExactType({1.0}, {0.0}, qp.bit_width, qp.is_signed, qp.narrow, qp.rounding_mode, true))
+    SetResultType(cv, qi, *ti);
+  return Act{out_name, in.shape, qi, in.cl};
+}
+
+int AddDequantScale(Converter& cv, int i, const Act& q_act, const std::vector<double>& s, const std::vector<double>& z,
+                    const std::string& name, const std::string& out_name) {
+  const int64_t ch = Converter::Channels(q_act);
+  const int post = cv.AddLayer(i, ir::LayerKind::ScaleShift, q_act, q_act.shape, name, out_name);
+  std::vector<double> b(s.size());
+  for (size_t k = 0; k < s.size(); ++k) b[k] = -z[k] * s[k];
+  ir::Layer& l = cv.graph().layers[post];
+  l.params["scale"] = Converter::MakeParam({ch}, s, CoveringType(s));
+  l.params["bias"] = Converter::MakeParam({ch}, b, CoveringType(b));
+  return post;
+}
+
+Act AddFakeQuant(Converter& cv, int i, const Act& in, const ir::QuantParams& qp, const std::string& out_name) {
+  if (auto t = QuantExactType(qp.scale, qp.zero_point, qp.bit_width, qp.is_signed, qp.narrow, qp.rounding_mode,
+                              true)) {
+    const int idx = cv.AddLayer(i, ir::LayerKind::Quantize, in, in.shape, cv.CleanName(i), out_name);
+    cv.AddNodeAliases(idx, i);
+    cv.graph().layers[idx].quant = qp;
+    SetResultType(cv, idx, *t);
+    return Act{out_name, in.shape, idx, in.cl};
+  }
+  // Scale not a power of two (or zero point != 0): quantize on the integer
+  // grid between two explicit ScaleShifts: x*(1/s) + z -> Quant(scale 1,
+  // zero point 0) -> q*s - z*s.
+  const int64_t ch = Converter::Channels(in);
+  const std::vector<double> s = Converter::Expand(qp.scale, ch), z = Converter::Expand(qp.zero_point, ch);
+  const std::string nm = cv.CleanName(i);
+  const Act q_act = AddIntegerGridQuant(cv, i, in, s, z, qp, nm + "_int");
+  const int post = AddDequantScale(cv, i, q_act, s, z, nm + "_postscale", out_name);
+  return Act{out_name, in.shape, post, in.cl};
+}
+
 void QuantNode(Converter& cv, int i) {
   const Act in = cv.A(i, 0);
   QuantInputs q = ReadQuantInputs(cv, i, false);
-  const int64_t ch = Converter::Channels(in);
   std::vector<double> scale = cv.PerChannel(i, q.scale_c, in, "input 'scale'");
   std::vector<double> zp = cv.PerChannel(i, q.zp_c, in, "input 'zero_point'");
   if (Uniform(scale)) scale.resize(1);
@@ -129,40 +197,7 @@ void QuantNode(Converter& cv, int i) {
   qp.is_signed = q.is_signed;
   qp.narrow = q.narrow;
   qp.rounding_mode = q.mode;
-  if (auto t = QuantExactType(scale, zp, q.bits, q.is_signed, q.narrow, q.mode, true)) {
-    const int idx = cv.NodeLayer(i, ir::LayerKind::Quantize, in, in.shape);
-    cv.graph().layers[idx].quant = qp;
-    SetResultType(cv, idx, *t);
-    return;
-  }
-  // Scale not a power of two (or zero point != 0): quantize on the integer
-  // grid between two explicit ScaleShifts: x*(1/s) + z -> Quant(scale 1,
-  // zero point 0) -> q*s - z*s.
-  const std::string nm = cv.CleanName(i);
-  const std::vector<double> s = Converter::Expand(scale, ch), z = Converter::Expand(zp, ch);
-  const int pre = cv.AddLayer(i, ir::LayerKind::ScaleShift, in, in.shape, nm + "_prescale", nm + "_prescaled");
-  {
-    std::vector<double> inv(s.size());
-    for (size_t k = 0; k < s.size(); ++k) inv[k] = 1.0 / s[k];
-    ir::Layer& l = cv.graph().layers[pre];
-    l.params["scale"] = Converter::MakeParam({ch}, inv);
-    l.params["bias"] = Converter::MakeParam({ch}, z);
-  }
-  const Act pre_act{nm + "_prescaled", in.shape, pre, in.cl};  // as AddLayer recorded it
-  const int qi = cv.AddLayer(i, ir::LayerKind::Quantize, pre_act, in.shape, nm, nm + "_int");
-  cv.AddNodeAliases(qi, i);
-  ir::QuantParams g = qp;
-  g.scale = {1.0};
-  g.zero_point = {0.0};
-  cv.graph().layers[qi].quant = g;
-  if (auto ti = QuantExactType({1.0}, {0.0}, q.bits, q.is_signed, q.narrow, q.mode, true)) SetResultType(cv, qi, *ti);
-  const Act q_act{nm + "_int", in.shape, qi, in.cl};
-  const int post = cv.AddLayer(i, ir::LayerKind::ScaleShift, q_act, in.shape, nm + "_postscale", cv.node(i).output(0));
-  std::vector<double> b(s.size());
-  for (size_t k = 0; k < s.size(); ++k) b[k] = -z[k] * s[k];
-  ir::Layer& l = cv.graph().layers[post];
-  l.params["scale"] = Converter::MakeParam({ch}, s);
-  l.params["bias"] = Converter::MakeParam({ch}, b);
+  AddFakeQuant(cv, i, in, qp, cv.node(i).output(0));
 }
 
 void BipolarQuantNode(Converter& cv, int i) {
