@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "nonfinite.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/util/progress.h"
@@ -122,6 +123,10 @@ int64_t WarnNonFinite(const NDArray& x, const std::string& path) {
     if (std::isnan(v)) ++nan;
     else if (std::isinf(v)) ++(v > 0 ? pos : neg);
   }
+  return WarnNonFiniteCounts(nan, pos, neg, path);
+}
+
+int64_t WarnNonFiniteCounts(int64_t nan, int64_t pos, int64_t neg, const std::string& path) {
   if (nan + pos + neg == 0) return 0;
   std::fprintf(stderr,
                "hlsforge: warning: %s: %lld non-finite input values (%lld NaN, %lld +Inf, %lld -Inf): fixed-point "
