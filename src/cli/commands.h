@@ -4,6 +4,7 @@
 // "hlsforge: <message>" and exits with status 2.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ StatusOr<ir::Graph> PrepareModel(const ModelArgs& args);
 struct PipelineArgs {
   std::string passes;   ///< comma-separated pass names; empty: passes::DefaultPipeline()
   std::string io_type;  ///< "io_parallel" / "io_stream" override; empty: the config's
+  /// The type family the backend needs (convert --backend catapult: ac);
+  /// nullopt: the config's Model: Family (default ap).
+  std::optional<Family> family;
 };
 /// Adds --passes (and, with `with_io_type`, --io-type) to a subcommand.
 void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type);

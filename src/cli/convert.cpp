@@ -1,7 +1,9 @@
-// hlsforge convert MODEL [-c CFG] -o DIR [--backend vitis|vivado] [--part P]
+// hlsforge convert MODEL [-c CFG] -o DIR [--backend vitis|vivado|catapult|verilog] [--part P]
 //   [--clock-period NS] [--project-name NAME] [--io-type io_parallel|io_stream]
 //   [--passes a,b,c] [--force] [--csim] [-i X.npy]
-// Writes a Vitis/Vivado HLS project (see include/hlsforge/backends/hls_backend.h);
+// Writes a Vitis/Vivado HLS project (see include/hlsforge/backends/hls_backend.h),
+// or a Catapult HLS one (docs/CATAPULT.md: the model's types become ac_fixed,
+// Model: {Family: ac}, before any pass runs);
 // with --csim also compiles and runs its C simulation on X.npy and checks it
 // bit for bit against the emulator.
 #include <chrono>
@@ -31,7 +33,10 @@ struct ConvertArgs {
 void RunConvert(const ConvertArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   // The io type override is set on the graph before lower_hardware plans it.
-  ir::Graph g = ValueOrThrow(PrepareModel(a.model, a.pipeline, true));
+  // The Catapult backend implies the AC type family for the whole model.
+  PipelineArgs pipeline = a.pipeline;
+  if (a.backend == "catapult") pipeline.family = Family::AC;
+  ir::Graph g = ValueOrThrow(PrepareModel(a.model, pipeline, true));
   if (a.backend == "verilog") {
     if (a.csim) throw Error("--csim applies to the HLS backends; simulate Verilog with hlsforge rtlsim");
     return ConvertToVerilog(g, {a.out_dir, a.project, a.model.config, a.clock, a.force});
@@ -79,10 +84,10 @@ void RunConvert(const ConvertArgs& a) {
 
 void AddConvertCommand(CLI::App& app) {
   auto a = std::make_shared<ConvertArgs>();
-  CLI::App* sub = app.add_subcommand("convert", "write a Vitis/Vivado HLS project (firmware, testbench, build script)");
+  CLI::App* sub = app.add_subcommand("convert", "write a Vitis/Vivado or Catapult HLS project (firmware, testbench, build script)");
   AddModelOptions(*sub, a->model);
   sub->add_option("-o,--output", a->out_dir, "project directory (written atomically)")->required();
-  sub->add_option("--backend", a->backend, "vitis, vivado (HLS C++) or verilog (RTL)")->check(CLI::IsMember({"vitis", "vivado", "verilog"}))->capture_default_str();
+  sub->add_option("--backend", a->backend, "vitis, vivado, catapult (HLS C++) or verilog (RTL)")->check(CLI::IsMember({"vitis", "vivado", "catapult", "verilog"}))->capture_default_str();
   sub->add_option("--part", a->part, "FPGA part")->capture_default_str();
   sub->add_option("--clock-period", a->clock, "clock period in ns")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--project-name", a->project, "top function / project name")->capture_default_str();

@@ -46,6 +46,7 @@ StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pip
   // plan (lower_hardware) is made for the io type actually used.
   if (pipeline.io_type == "io_stream") options.io_type = ir::IOType::Stream;
   else if (pipeline.io_type == "io_parallel") options.io_type = ir::IOType::Parallel;
+  options.family = pipeline.family;
   if (!pipeline.passes.empty()) {
     std::vector<std::string> names = SplitPasses(pipeline.passes);
     if (lower_hardware_last && names.back() != kLowerHardware) names.push_back(kLowerHardware);

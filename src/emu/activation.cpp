@@ -3,20 +3,29 @@
 //  * relu:    x > 0 ? (res_T) x : 0
 //  * relu_max (ReLU with max_value M): x < 0 ? 0 : x > M ? (res_T) M : (res_T) x
 //  * leaky_relu: x > 0 ? (res_T) x : (res_T)(alpha * x)
+//  * prelu: x > 0 ? (res_T) x : (res_T)(alpha[c] * x), alpha of the layer's
+//    param ("param", param_t), c = i % (number of alphas)
 //  * thresholded_relu: x > theta ? (res_T) x : 0
 //    (M, alpha, theta: the fixed-point param_t word of the hardware plan,
 //    ir::ActivationParamOf; comparisons and the product exact)
-//  * sigmoid: 1024-entry (table_size) LUT of table_t over [-8, 8):
-//      index = trunc0(x * table_size / 16) + table_size / 2, clamped;
-//      table[i] = table_t(float(1.0 / (1 + expf(-in))))  with
-//      in = float(16.0 * (i - N/2.0) / N)
+//  * hard_sigmoid: y = slope * x + shift (exact; slope param_t, shift the
+//    word of ir::ActivationShiftOf); y > 1 ? 1 : y < 0 ? 0 : (res_T) y;
+//    hard_tanh: the same y, then 1 / -1 / (res_T)(2y - 1)
+//  * sigmoid / softplus / softsign: table_size-entry LUT of table_t over
+//    [-8, 8): index = trunc0(x * table_size / 16) + table_size / 2, clamped;
+//    table[i] = table_t(float f(in)), in = float(16.0 * (i - N/2.0) / N),
+//    f = 1 / (1 + expf(-in)); log(double(expf(in)) + 1); in / (|in| + 1.)
 //  * tanh: LUT over [-4, 4): index = trunc0(x * N / 8) + N / 2;
 //      table[i] = table_t(tanh(double(in))), in = float(8.0 * (i - N/2.0) / N)
+//  * elu / selu: x >= 0 ? (res_T) x [selu: (res_T)(res_T(lambda) * x)]
+//    : table[min(floor(-x * N / 8), N - 1)], table over (-8, 0]:
+//    in = float(-8.0 * i / N), elu: table_t(float(expf(in) - 1.0)), result
+//    (res_T)(alpha * table[i]) with alpha param_t; selu: table_t(float(
+//    lambda * (alpha * (expf(in) - 1.0)))), result (res_T) table[i]
 //  * binary_tanh: x >= 0 -> +1 else -1; into a 1-bit unsigned result as the
 //    XNOR bit (1 / 0), otherwise (res_T)(+-1)
 //  * ternary_tanh: d = (data_T)(2*x); d > 1 -> 1, d > -1 -> 0, else -1
-//  * hard_sigmoid / hard_tanh: y = slope*x + shift clamped to [0,1]
-//    (slope 0.2, shift 0.5, exact), hard_tanh = 2y - 1.
+#include <algorithm>
 #include <cmath>
 
 #include "tables.h"
@@ -41,9 +50,19 @@ class ActivationKernel : public Kernel {
     return (fx::widen(x, in_f.s) << (f - fx::frac(in_f))) > (fx::widen(alpha_word, alpha_f.s) << (f - fx::frac(alpha_f)));
   }
   // LUT activations
-  int64_t table_size = 0;
-  int64_t div = 16;
-  std::vector<int64_t> table_res;  // table entries already cast to res_T
+  TableActivation table;
+  int64_t TableIndex(int64_t x) const {
+    const int64_t idx = ScaledIndex(x, in_f, table.table_size, table.div) + table.offset;
+    return idx < 0 ? 0 : (idx > table.table_size - 1 ? table.table_size - 1 : idx);
+  }
+  // hard_sigmoid / hard_tanh: y = x * slope (frac hs_frac) + shift_aligned
+  int hs_frac = 0;
+  int64_t shift_aligned = 0;  // shift word at fractional bits hs_frac
+  int64_t neg1_res = 0;       // res_T(-1)
+  // selu: lambda as a res_T word
+  int64_t lambda_res = 0;
+  // prelu: alpha words of alpha_f
+  std::vector<int64_t> alphas;
   // binary
   bool res_bit = false;
   int64_t plus1 = 0, minus1 = 0, zero = 0;
@@ -88,11 +107,35 @@ class ActivationKernel : public Kernel {
         return;
       case K::Sigmoid:
       case K::Tanh:
+      case K::Softplus:
+      case K::Softsign:
+        for (int64_t i = 0; i < n; ++i) out[i] = table.table_res[TableIndex(in[i])];
+        return;
+      case K::ELU:
+      case K::SELU:
         for (int64_t i = 0; i < n; ++i) {
-          int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_size / 2;
-          if (idx < 0) idx = 0;
-          if (idx > table_size - 1) idx = table_size - 1;
-          out[i] = table_res[idx];
+          const int64_t x = in[i];
+          if (x >= 0 || !in_f.s) {
+            out[i] = kind == K::ELU ? fx::cast(x, in_f, res_f)
+                                    : fx::convert(fx::widen(x, in_f.s) * fx::widen(lambda_res, res_f.s),
+                                                  fx::frac(in_f) + fx::frac(res_f), res_f);
+          } else if (kind == K::ELU) {
+            const fx::i128 p = fx::widen(alpha_word, alpha_f.s) * fx::widen(table.table_words[TableIndex(x)], table.table_f.s);
+            out[i] = fx::convert(p, fx::frac(alpha_f) + fx::frac(table.table_f), res_f);
+          } else {
+            out[i] = table.table_res[TableIndex(x)];
+          }
+        }
+        return;
+      case K::PReLU:
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t x = in[i];
+          if (x > 0) {
+            out[i] = fx::cast(x, in_f, res_f);
+          } else {
+            const int64_t a = alphas[static_cast<size_t>(i) % alphas.size()];
+            out[i] = fx::convert(fx::widen(x, in_f.s) * fx::widen(a, alpha_f.s), fx::frac(in_f) + fx::frac(alpha_f), res_f);
+          }
         }
         return;
       case K::BinaryTanh:
@@ -110,14 +153,18 @@ class ActivationKernel : public Kernel {
         return;
       }
       case K::HardSigmoid:
-      case K::HardTanh:
+      case K::HardTanh: {
+        // y = slope * x + shift, exact at hs_frac fractional bits
+        const fx::i128 one = fx::i128{1} << hs_frac;
         for (int64_t i = 0; i < n; ++i) {
-          double y = 0.2 * fx::to_double(in[i], in_f) + 0.5;
-          y = y > 1 ? 1 : (y < 0 ? 0 : y);
-          if (kind == K::HardTanh) y = 2 * y - 1;
-          out[i] = fx::from_double(y, res_f);
+          const fx::i128 y = fx::widen(in[i], in_f.s) * fx::widen(alpha_word, alpha_f.s) *
+                                 (fx::i128{1} << (hs_frac - fx::frac(in_f) - fx::frac(alpha_f))) +
+                             shift_aligned;
+          if (kind == K::HardSigmoid) out[i] = y > one ? plus1 : (y < 0 ? zero : fx::convert(y, hs_frac, res_f));
+          else out[i] = y > one ? plus1 : (y < 0 ? neg1_res : fx::convert(2 * y - one, hs_frac, res_f));
         }
         return;
+      }
     }
   }
 };
@@ -127,30 +174,43 @@ class ActivationKernel : public Kernel {
 StatusOr<TableActivation> ResolveTableActivation(const LayerIO& io) {
   using K = ir::ActivationKind;
   const ir::Layer& l = *io.layer;
+  const K kind = l.activation;
   TableActivation r;
   auto tt = NeedType(io, ir::Slot::Table);
   if (!tt.ok()) return tt.status();
   const int64_t N = l.config.table_size;
   if (N < 2) return Status::Fail(io.where() + ": table_size " + std::to_string(N) + " must be >= 2");
+  const bool negative_half = kind == K::ELU || kind == K::SELU;
   r.table_size = N;
-  r.div = l.activation == K::Sigmoid ? 16 : 8;
+  r.div = kind == K::Tanh ? 8 : (negative_half ? -8 : 16);
+  r.offset = negative_half ? 0 : N / 2;
+  r.table_f = Fmt(*tt);
+  const Format res_f = Fmt(io.out_type);
+  r.table_words.resize(N);
   r.table_res.resize(N);
-  const Format tf = Fmt(*tt), res_f = Fmt(io.out_type);
   for (int64_t i = 0; i < N; ++i) {
-    int64_t word;
-    if (l.activation == K::Sigmoid) {
-      const float in_val = static_cast<float>(2 * 8.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
-                                              static_cast<float>(N));
-      const float e = std::exp(-in_val);  // float exp, as std::exp(float)
-      const float one_plus = 1 + e;
-      const float v = static_cast<float>(1.0 / one_plus);
-      word = fx::from_double(v, tf);
-    } else {
-      const float in_val = static_cast<float>(2 * 4.0 * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
-                                              static_cast<float>(N));
-      word = fx::from_double(std::tanh(static_cast<double>(in_val)), tf);
+    // in_val as the kernel's float: a double expression assigned to float
+    const double range = kind == K::Tanh ? 8.0 : 16.0;
+    const float in_val =
+        negative_half ? static_cast<float>(-8.0 * static_cast<double>(i) / static_cast<double>(static_cast<float>(N)))
+                      : static_cast<float>(range * (static_cast<double>(i) - static_cast<float>(N) / 2.0) /
+                                           static_cast<float>(N));
+    double v = 0;
+    switch (kind) {
+      case K::Sigmoid: v = static_cast<float>(1.0 / static_cast<float>(1 + std::exp(-in_val))); break;
+      case K::Tanh: v = std::tanh(static_cast<double>(in_val)); break;
+      case K::Softplus: v = static_cast<float>(std::log(static_cast<double>(std::exp(in_val)) + 1.0)); break;
+      case K::Softsign:
+        v = static_cast<float>(static_cast<double>(in_val) / (static_cast<double>(std::fabs(in_val)) + 1.0));
+        break;
+      case K::ELU: v = static_cast<float>(static_cast<double>(std::exp(in_val)) - 1.0); break;
+      case K::SELU:
+        v = static_cast<float>(l.beta * (l.alpha * (static_cast<double>(std::exp(in_val)) - 1.0)));
+        break;
+      default: return Status::Fail(io.where() + ": activation " + ir::ToString(kind) + " has no table");
     }
-    r.table_res[i] = fx::cast(word, tf, res_f);
+    r.table_words[i] = fx::from_double(v, r.table_f);
+    r.table_res[i] = fx::cast(r.table_words[i], r.table_f, res_f);
   }
   return r;
 }
@@ -186,17 +246,46 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
     if (fx::frac(k->alpha_f) - fx::frac(k->in_f) > 60 || fx::frac(k->in_f) - fx::frac(k->alpha_f) > 60)
       return Status::Fail(io.where() + ": param_t " + ap->type.ToString() + " and the input type are too far apart");
   }
+  k->neg1_res = fx::from_double(-1.0, k->res_f);
   switch (l.activation) {
     case K::ReLU6OrMax:
       if (ap) k->max_word_res = fx::cast(ap->word, k->alpha_f, k->res_f);
       break;
     case K::Sigmoid:
-    case K::Tanh: {
+    case K::Tanh:
+    case K::Softplus:
+    case K::Softsign:
+    case K::ELU:
+    case K::SELU: {
       auto t = ResolveTableActivation(io);
       if (!t.ok()) return t.status();
-      k->table_size = t->table_size;
-      k->div = t->div;
-      k->table_res = std::move(t->table_res);
+      k->table = std::move(t).value();
+      if (l.activation == K::ELU && !ap) return Status::Fail(io.where() + ": ELU without its alpha param_t");
+      if (l.activation == K::SELU) k->lambda_res = fx::from_double(l.beta, k->res_f);
+      if (k->in_f.w + 2 * 12 > 100 || std::abs(fx::frac(k->in_f)) > 60)
+        return Status::Fail(io.where() + ": input type " + io.in_type.ToString() + " is too wide for the table index");
+      break;
+    }
+    case K::HardSigmoid:
+    case K::HardTanh: {
+      const std::optional<ir::ActivationParam> sh = ir::ActivationShiftOf(l);
+      if (!ap || !sh) return Status::Fail(io.where() + ": hard activation without its slope / shift");
+      const int prod_frac = fx::frac(k->in_f) + fx::frac(k->alpha_f), sh_frac = sh->type.fractional();
+      k->hs_frac = std::max({prod_frac, sh_frac, 0});
+      if (k->hs_frac - std::min(prod_frac, sh_frac) > 60 || k->in_f.w + k->alpha_f.w + 60 > 120)
+        return Status::Fail(io.where() + ": slope, shift and input types are too far apart");
+      k->shift_aligned = static_cast<int64_t>(fx::widen(sh->word, sh->type.is_signed()) << (k->hs_frac - sh_frac));
+      if (k->hs_frac - prod_frac > 60) return Status::Fail(io.where() + ": slope and input types are too far apart");
+      break;
+    }
+    case K::PReLU: {
+      const ir::Param* a = l.param(ir::Slot::Param);
+      if (!a || a->values.empty() || !a->type)
+        return Status::Fail(io.where() + ": PReLU without a typed 'param' (alpha)");
+      k->alpha_f = Fmt(*a->type);
+      for (double v : a->values) k->alphas.push_back(a->type->Quantize(v));
+      if (std::abs(fx::frac(k->alpha_f)) > 60 || k->in_f.w + k->alpha_f.w > 120)
+        return Status::Fail(io.where() + ": param_t " + a->type->ToString() + " is too wide");
       break;
     }
     default:

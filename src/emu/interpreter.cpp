@@ -146,8 +146,18 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
           case K::ReLU6OrMax: y = x < 0 ? 0 : (x > l.alpha ? l.alpha : x); break;
           case K::Sigmoid: y = 1.0 / (1.0 + std::exp(-x)); break;
           case K::Tanh: y = std::tanh(x); break;
-          case K::HardSigmoid: y = std::clamp(0.2 * x + 0.5, 0.0, 1.0); break;
-          case K::HardTanh: y = std::clamp(x, -1.0, 1.0); break;
+          case K::HardSigmoid: y = std::clamp(l.alpha * x + l.beta, 0.0, 1.0); break;
+          case K::HardTanh: y = 2 * std::clamp(l.alpha * x + l.beta, 0.0, 1.0) - 1; break;
+          case K::PReLU: {
+            const ir::Param* a = l.param(ir::Slot::Param);
+            const double av = a && !a->values.empty() ? a->values[i % a->values.size()] : 0.0;
+            y = x > 0 ? x : av * x;
+            break;
+          }
+          case K::ELU: y = x > 0 ? x : l.alpha * std::expm1(x); break;
+          case K::SELU: y = l.beta * (x > 0 ? x : l.alpha * std::expm1(x)); break;
+          case K::Softplus: y = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); break;
+          case K::Softsign: y = x / (std::fabs(x) + 1); break;
           case K::BinaryTanh:
             if (l.quant && l.quant->bipolar) {  // QONNX BipolarQuant: x >= 0 -> +scale
               const double sc = l.quant->scale.empty() ? 1.0 : l.quant->scale[i % l.quant->scale.size()];
@@ -348,7 +358,7 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
       if (!float_mode) {
         if (t2 && t2->type) s.in2.type = *t2->type;
         else if (l.inputs[1] == g.inputs[0])
-          s.in2.type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o);
+          s.in2.type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o, p.input_f.family);
         else
           return Status::Fail(s.io.where() + ": input tensor '" + l.inputs[1] +
                               "': precision 'result' unresolved (run infer_precision)");
@@ -368,7 +378,7 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
       std::optional<FixedType> itype = it ? it->type : std::nullopt;
       if (l.inputs[0] == g.inputs[0] && !itype) {
         // the graph input's type, resolved above (tensor or Input layer config)
-        s.io.in_type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o);
+        s.io.in_type = FixedType(p.input_f.w, p.input_f.i, p.input_f.s, p.input_f.q, p.input_f.o, p.input_f.family);
       } else if (!itype) {
         return Status::Fail(s.io.where() + ": input tensor '" + l.inputs[0] +
                             "': precision 'result' unresolved (run infer_precision)");

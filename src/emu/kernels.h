@@ -25,7 +25,7 @@ namespace hlsforge::emu::detail {
 using fx::Format;
 
 inline Format Fmt(const FixedType& t) {
-  return Format{t.width(), t.integer(), t.is_signed(), t.quant(), t.overflow()};
+  return Format{t.width(), t.integer(), t.is_signed(), t.quant(), t.overflow(), t.family()};
 }
 
 /// Assignment of words of one format to another, with a fast path for the

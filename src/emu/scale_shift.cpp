@@ -26,7 +26,7 @@ class ScaleShiftKernel : public Kernel, public ScaleShiftSpec {
   // result's own modes at run time).
   template <bool Narrow, bool Generic, fx::Quant Q, fx::Overflow O>
   __attribute__((flatten)) void RunAs(const int64_t* in, int64_t* out) const {
-    const Format rf = Generic ? res_f : Format{res_f.w, res_f.i, res_f.s, Q, O};
+    const Format rf = Generic ? res_f : Format{res_f.w, res_f.i, res_f.s, Q, O, res_f.family};
     const int64_t* sc = scale.data();
     const int64_t* bi = bias.data();
     for (int64_t i0 = 0; i0 < n; i0 += c) {

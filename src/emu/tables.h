@@ -11,13 +11,18 @@
 
 namespace hlsforge::emu::detail {
 
-/// Sigmoid / tanh of an Activation layer (activation.cpp): `table_size`
-/// entries already assigned to res_t; index of a word x of the input format:
-/// clamp(ScaledIndex(x, in_f, table_size, div) + table_size / 2, 0, table_size - 1).
+/// The table of a table activation of an Activation layer (activation.cpp):
+/// sigmoid, tanh, softplus, softsign (over [-8, 8), tanh [-4, 4)): index of a
+/// word x of the input format clamp(ScaledIndex(x, in_f, table_size, div) +
+/// offset, 0, table_size - 1) with offset = table_size / 2; ELU / SELU
+/// (negative inputs, over (-8, 0]): div = -8, offset = 0.
 struct TableActivation {
   int64_t table_size = 0;
-  int64_t div = 16;                 ///< 16 (sigmoid, [-8, 8)) or 8 (tanh, [-4, 4))
-  std::vector<int64_t> table_res;
+  int64_t div = 16;                 ///< 16 ([-8, 8)), 8 (tanh, [-4, 4)) or -8 (ELU/SELU)
+  int64_t offset = 0;               ///< table_size / 2, or 0 (ELU/SELU)
+  Format table_f{};                 ///< table_t
+  std::vector<int64_t> table_words; ///< entries as table_t words
+  std::vector<int64_t> table_res;   ///< entries assigned to res_t
 };
 StatusOr<TableActivation> ResolveTableActivation(const LayerIO& io);
 

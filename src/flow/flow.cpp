@@ -8,6 +8,7 @@
 
 #include "hlsforge/frontends/keras_frontend.h"
 #include "hlsforge/frontends/onnx_frontend.h"
+#include "hlsforge/ir/family.h"
 #include "hlsforge/passes/pass.h"
 
 namespace hlsforge::flow {
@@ -22,10 +23,20 @@ std::string Lower(std::string s) {
 
 /// Config, io_type override and passes on a loaded graph.
 Status Prepare(ir::Graph& g, const ir::ModelConfig& config, const Options& options, const std::string& path) {
-  HLSFORGE_RETURN_IF_ERROR(ir::ApplyConfig(config, g));
+  // The family is decided before the config's types are read, so that an
+  // AC-only mode of the config is accepted when the backend implies the AC
+  // family; ApplyConfig puts every type in it.
+  const std::optional<Family> cf = ir::ConfigFamily(config);
+  if (options.family && cf && *cf != *options.family)
+    return Status::Fail(config.source_path + ": Model.Family: '" + ir::FamilyName(*cf) + "', but the backend needs '" +
+                        ir::FamilyName(*options.family) + "' types");
+  const Family family = options.family ? *options.family : cf.value_or(Family::AP);
+  HLSFORGE_RETURN_IF_ERROR(ir::ApplyConfig(config, g, family));
   if (options.io_type) g.io_type = *options.io_type;
   const std::vector<std::string>& names = options.passes ? *options.passes : passes::DefaultPipeline();
-  return passes::RunPipeline(g, names).WithContext(path);
+  HLSFORGE_RETURN_IF_ERROR(passes::RunPipeline(g, names).WithContext(path));
+  // Types the passes made (defaults, tables, plans) join the model's family.
+  return ir::SetFamily(g, family).WithContext(path);
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 //    accum) have per-class attribute defaults and are taken only from
 //    LayerName / LayerType, never from Model (hls4ml TypeAttribute defaults);
 //  * "auto" leaves the slot to the infer_precision pass.
+//  * Model: Family (ap | ac, default ap): the vendor type family of every
+//    precision (ir/family.h); the config's fixed<...> spellings name types of
+//    that family (RND_CONV_ODD only with ac).
 //  * ParallelizationFactor (Model, LayerType, LayerName; a positive integer,
 //    same precedence as ReuseFactor) -> LayerConfig::parallelization_factor:
 //    output pixels of a Conv/Pooling layer computed at once in io_parallel.
@@ -16,6 +19,7 @@
 //    the lower_hardware pass, not here. GenerateConfig writes it for Conv/Pooling
 //    layers (and in Model when the graph has such layers).
 #include "hlsforge/ir/config.h"
+#include "hlsforge/ir/family.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -107,6 +111,7 @@ struct ModelConfig::Impl {
   int pipeline_stages = -1;
   MultiplierStyle multiplier = MultiplierStyle::Auto;
   std::optional<IOType> io_type;
+  std::optional<Family> family;  // Model: Family
   std::vector<Entry> layer_type;
   std::vector<Entry> layer_name;
 };
@@ -129,7 +134,10 @@ class Parser {
   std::optional<FixedType> Precision(const YAML::Node& n, const std::string& path) const {
     const std::string text = Scalar(n, path);
     if (Lower(text) == "auto") return std::nullopt;
-    StatusOr<FixedType> t = FixedType::Parse(text);
+    // Parsed in the AC family, whose modes include every AP mode (RND_CONV_ODD
+    // is AC only); ApplyConfig puts every type in the model's family
+    // (ir::SetFamily), which rejects RND_CONV_ODD for an ap model.
+    StatusOr<FixedType> t = FixedType::Parse(text, Family::AC);
     if (!t.ok()) Fail(path, "bad precision '" + text + "': " + t.status().message());
     return *t;
   }
@@ -245,9 +253,12 @@ class Parser {
         m.pipeline_stages = Stages(kv.second, p);
       } else if (k == "Multiplier") {
         m.multiplier = Multiplier(kv.second, p);
+      } else if (k == "Family") {
+        m.family = ParseFamily(Scalar(kv.second, p));
+        if (!m.family) Fail(p, "unknown Family '" + kv.second.Scalar() + "' (expected ap or ac)");
       } else {
         UnknownKey("Model", k, {"Precision", "ReuseFactor", "ParallelizationFactor", "Strategy", "BramFactor",
-                                "TraceOutput", "PipelineStages", "Multiplier"});
+                                "TraceOutput", "PipelineStages", "Multiplier", "Family"});
       }
     }
     auto it = m.model_precision.find("default");
@@ -373,6 +384,10 @@ std::vector<std::string> HlsClassNames(const Layer& l) {
         case ActivationKind::ReLU: return {"Activation", "ReLU"};
         case ActivationKind::LeakyReLU: return {"ParametrizedActivation", "LeakyReLU"};
         case ActivationKind::ThresholdedReLU: return {"ParametrizedActivation", "ThresholdedReLU"};
+        case ActivationKind::ELU: return {"ParametrizedActivation", "ELU"};
+        case ActivationKind::PReLU: return {"PReLU"};
+        case ActivationKind::HardSigmoid:
+        case ActivationKind::HardTanh: return {"HardActivation"};
         case ActivationKind::BinaryTanh:
         case ActivationKind::TernaryTanh: return {"Activation", "TernaryTanh", "BinaryTanh"};
         default: return {"Activation"};
@@ -451,7 +466,7 @@ ModelConfig DefaultConfig() {
   return cfg;
 }
 
-Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
+Status ApplyConfig(const ModelConfig& cfg, Graph& g, std::optional<Family> family) {
   const ModelConfig::Impl& m = *cfg.impl;
   const std::string src = cfg.source_path;
   // Every LayerName key must name a layer or an alias.
@@ -546,13 +561,15 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
       }
       lc.precision[slot].type = *p;
     }
-    // Softmax inp_norm (the stable softmax's exp-table index type): only when
-    // a LayerName/LayerType entry gives it; otherwise infer_precision derives
-    // it from the input type as hls4ml does.
+    // Softmax inp_norm (the stable softmax's exp-table index type): a type
+    // when a LayerName/LayerType entry gives one; `auto` when it says auto
+    // (infer_precision then chooses it from the input's range, the default
+    // config's choice); absent otherwise (infer_precision derives it from the
+    // input type as hls4ml does: an hls4ml config keeps hls4ml's arithmetic).
     if (l.kind == LayerKind::Softmax) {
       std::optional<std::optional<FixedType>> p = lookup(named, SlotKey(Slot::InpNorm));
       if (!p) p = lookup(typed, SlotKey(Slot::InpNorm));
-      if (p && *p) lc.precision[Slot::InpNorm].type = *p;
+      if (p) lc.precision[Slot::InpNorm].type = *p;
     }
     lc.precision[Slot::Default].type = m.model_precision.at("default");
     // Constants merged into the layer: their "result" precision is the param's.
@@ -577,8 +594,12 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g) {
     }
     l.config = std::move(lc);
   }
-  return Status::Ok();
+  // Every type of the graph in the model's family (the backend's, else
+  // Model: Family, default ap).
+  return SetFamily(g, family ? *family : m.family.value_or(Family::AP)).WithContext(src);
 }
+
+std::optional<Family> ConfigFamily(const ModelConfig& cfg) { return cfg.impl ? cfg.impl->family : std::nullopt; }
 
 namespace {
 
@@ -599,6 +620,11 @@ void EmitLayerBody(YAML::Emitter& out, const Layer& l, bool with_scalars) {
     auto it = l.config.precision.find(slot);
     const std::string text = it == l.config.precision.end() ? std::string("auto") : PrecText(it->second);
     out << YAML::Key << SlotKey(slot) << YAML::Value << text;
+  }
+  if (l.kind == LayerKind::Softmax) {  // auto: chosen from the input's range (infer_precision)
+    auto it = l.config.precision.find(Slot::InpNorm);
+    out << YAML::Key << SlotKey(Slot::InpNorm) << YAML::Value
+        << (it == l.config.precision.end() ? std::string("auto") : PrecText(it->second));
   }
   out << YAML::EndMap;
   if (with_scalars) {

@@ -166,6 +166,11 @@ const char* ToString(ActivationKind k) {
     case ActivationKind::HardTanh: return "hard_tanh";
     case ActivationKind::BinaryTanh: return "binary_tanh";
     case ActivationKind::TernaryTanh: return "ternary_tanh";
+    case ActivationKind::PReLU: return "prelu";
+    case ActivationKind::ELU: return "elu";
+    case ActivationKind::SELU: return "selu";
+    case ActivationKind::Softplus: return "softplus";
+    case ActivationKind::Softsign: return "softsign";
   }
   return "?";
 }

@@ -91,8 +91,9 @@ int64_t MultiplierLimit(int64_t products, int64_t zeros, int reuse_factor) {
 }
 
 FixedType SoftmaxInpNormDefault(const FixedType& input) {
-  if (input.is_signed()) return FixedType(std::max(1, input.width() - 1), input.integer() - 1, false);
-  return FixedType(input.width(), input.integer(), false);
+  const Family f = input.family();
+  if (input.is_signed()) return FixedType(std::max(1, input.width() - 1), input.integer() - 1, false, Quant::TRN, Overflow::WRAP, f);
+  return FixedType(input.width(), input.integer(), false, Quant::TRN, Overflow::WRAP, f);
 }
 
 std::optional<FixedType> ResolvedType(const Layer& l, Slot s) {
@@ -166,7 +167,8 @@ std::optional<FixedType> ExactType(double v, int max_width) {
 std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input) {
   if (l.kind != LayerKind::Activation) return std::nullopt;
   const ActivationKind k = l.activation;
-  if (k != ActivationKind::LeakyReLU && k != ActivationKind::ThresholdedReLU && k != ActivationKind::ReLU6OrMax)
+  if (k != ActivationKind::LeakyReLU && k != ActivationKind::ThresholdedReLU && k != ActivationKind::ReLU6OrMax &&
+      k != ActivationKind::ELU && k != ActivationKind::HardSigmoid && k != ActivationKind::HardTanh)
     return std::nullopt;
   const double v = l.alpha;
   ActivationParam p;
@@ -181,6 +183,7 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
     const double scaled = std::floor(std::ldexp(v, in.fractional()));
     p.word = scaled <= static_cast<double>(lo) ? lo : scaled >= static_cast<double>(hi) ? hi : static_cast<int64_t>(scaled);
     p.exact = p.type.ToDouble(p.word) == v;
+    p.type = p.type.WithFamily(in.family());
     return p;
   } else if (std::optional<FixedType> t = ExactType(v, 40)) {
     p.type = *t;
@@ -196,7 +199,20 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
     p.word = p.type.Quantize(v);
   }
   p.exact = p.type.ToDouble(p.word) == v;
+  if (input) p.type = p.type.WithFamily(input->family());  // the model's family (ir/family.h)
   return p;
+}
+
+std::optional<ActivationParam> ActivationShiftOf(const Layer& l) {
+  if (l.kind != LayerKind::Activation ||
+      (l.activation != ActivationKind::HardSigmoid && l.activation != ActivationKind::HardTanh))
+    return std::nullopt;
+  Layer slope = l;  // the automatic rule of ActivationParamOf applied to the shift
+  slope.alpha = l.beta;
+  slope.activation = ActivationKind::LeakyReLU;
+  slope.config.precision.erase(Slot::Param);
+  slope.params.clear();
+  return ActivationParamOf(slope, std::nullopt);
 }
 
 }  // namespace hlsforge::ir

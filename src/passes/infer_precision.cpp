@@ -27,12 +27,15 @@
 //    result auto: Ws = Wi + Wsc, Is = Ii + Isc, ss = si | ssc,
 //    I' = max(Is + (sb & !ss), Ib + (ss & !sb)) + 1,
 //    W' = I' + max(Ws - Is, Wb - Ib)  (TFC_2W2A bn_Add_0: ap_fixed<38,18>).
-//  * Activation: result auto -> D; table auto -> ap_fixed<18,8>.
+//  * Activation: result auto -> D; table auto -> ap_fixed<18,8>; PReLU's
+//    alphas (param) auto -> D.
 //    BinaryTanh result -> ap_uint<1> (XNOR encoding), TernaryTanh -> ap_int<2>.
 //  * Softmax: result auto -> D; table auto -> ap_fixed<18,8>; exp_table,
-//    inv_table, inv_inp, accum auto -> ap_fixed<18,8,AP_RND,AP_SAT>; derived
-//    "inp_norm" = ap_ufixed<W-1,I-1> of a signed input (ap_ufixed<W,I> of an
-//    unsigned one), as observed in all golden parameters.h (37,17 for 38,18).
+//    inv_table, inv_inp, accum auto -> ap_fixed<18,8,AP_RND,AP_SAT>;
+//    "inp_norm" absent from the config (an hls4ml config): derived
+//    ap_ufixed<W-1,I-1> of a signed input (ap_ufixed<W,I> of an unsigned
+//    one), as observed in all golden parameters.h (37,17 for 38,18);
+//    "inp_norm: auto" (the default config): SoftmaxInpNormFromRange.
 //  * Quantize: result = QuantToFixed(quant) when exact; bipolar -> ap_uint<1>;
 //    otherwise an explicit result, else D.
 //  * Threshold (BatchNormalizationQuantizedTanh): result ap_uint<1> (binary,
@@ -217,6 +220,42 @@ FixedType XnorDenseType(const Layer& l, const ir::Param& wp, const FixedType& in
   return Make(I + F, I, true, l, ir::SlotKey(Slot::Accum));
 }
 
+/// The automatic inp_norm_t of a stable softmax (config `inp_norm: auto`,
+/// what the default config says). The exp table is addressed by the top
+/// B = ceillog2(table_size) bits of d = max - x (>= 0) in inp_norm_t, so its
+/// bins are 2^(I - B) wide. Beyond R = (F + 1) ln 2, with F the fractional
+/// bits of exp_table_t, e^-d rounds to 0 in the table, so only [0, R) needs
+/// resolving: I = the least integer with 2^I >= min(R, span of the input),
+/// W = B (the bits below the address are never read), rounding to the
+/// nearest bin and saturating (larger d read the last bin, e^-d ~ 0).
+/// hls4ml's own rule (ap_ufixed<W-1, I-1> of the input) puts a wide input's
+/// whole range in those B bits: every d < 2^(I-1-B) reads entry 0 and the
+/// output is the constant 1/N.
+FixedType SoftmaxInpNormFromRange(const FixedType& in, const FixedType& exp_table, int table_size) {
+  const int b = CeilLog2(std::max(2, table_size));
+  const double r = (std::max(0, exp_table.fractional()) + 1) * std::log(2.0);
+  const double span = in.max_value() - in.min_value();
+  const double cover = std::min(r, span);
+  int i = -b;
+  while (std::ldexp(1.0, i) < cover && i < 64) ++i;
+  return FixedType(b, i, false, Quant::RND, Overflow::SAT);
+}
+
+/// The automatic inv_inp_t of a stable softmax (config `inv_inp: auto`, what
+/// the default config says). Every exp-table word is e^-d <= 1 with d >= 0
+/// and the maximum reads e^0 = 1, so the sum lies in [1, n] for n elements.
+/// The inverse table is addressed by the top B = ceillog2(table_size) bits of
+/// inv_inp_t: I = the least integer with 2^I > n, W = B, rounding to the
+/// nearest bin and saturating. hls4ml's fixed<18,8> puts [-128, 128) in those
+/// B bits: bins 0.25 wide, so a sum near 1.25 reads 1/1.0 and the top class
+/// comes out 1.0 instead of 0.79.
+FixedType SoftmaxInvInpFromRange(int64_t n, int table_size) {
+  const int b = CeilLog2(std::max(2, table_size));
+  int i = 0;
+  while ((int64_t{1} << i) <= n && i < 62) ++i;
+  return FixedType(std::max(b, 1), i, false, Quant::RND, Overflow::SAT);
+}
+
 void InferLayer(ir::Graph& g, Layer& l) {
   const FixedType D = Dflt(l);
   std::optional<FixedType> in;
@@ -273,6 +312,7 @@ void InferLayer(ir::Graph& g, Layer& l) {
     }
     case LayerKind::Activation:
       Resolve(l, Slot::Table, FixedType(18, 8));
+      if (l.activation == ir::ActivationKind::PReLU) ResolveParam(l, Slot::Param, D);  // alphas: param_t
       if (l.activation == ir::ActivationKind::BinaryTanh) result = FixedType::Int(1, false);
       else if (l.activation == ir::ActivationKind::TernaryTanh) result = FixedType::Int(2, true);
       else result = Explicit(l, Slot::Result).value_or(D);
@@ -281,8 +321,19 @@ void InferLayer(ir::Graph& g, Layer& l) {
     case LayerKind::Softmax: {
       Resolve(l, Slot::Table, FixedType(18, 8));
       const FixedType t18(18, 8, true, Quant::RND, Overflow::SAT);
+      // `inv_inp: auto` of a stable softmax: from the sum's range [1, n]
+      if (l.config.precision.count(Slot::InvInp) > 0 && l.config.softmax_impl == ir::SoftmaxImpl::Stable &&
+          !g.tensor(l.inputs.at(0)).shape.empty())
+        Resolve(l, Slot::InvInp, SoftmaxInvInpFromRange(g.tensor(l.inputs[0]).shape.back(), l.config.table_size));
       for (const Slot k : {Slot::ExpTable, Slot::InvTable, Slot::InvInp, Slot::Accum}) Resolve(l, k, t18);
-      Resolve(l, Slot::InpNorm, ir::SoftmaxInpNormDefault(*in));  // an explicit config type wins
+      {
+        // an explicit config type wins; `auto`: chosen from the input's range;
+        // absent (an hls4ml config): hls4ml's derivation
+        const bool auto_key = l.config.precision.count(Slot::InpNorm) > 0;
+        const FixedType exp_t = *l.config.precision.type(Slot::ExpTable);
+        Resolve(l, Slot::InpNorm,
+                auto_key ? SoftmaxInpNormFromRange(*in, exp_t, l.config.table_size) : ir::SoftmaxInpNormDefault(*in));
+      }
       result = Resolve(l, Slot::Result, D);
       break;
     }

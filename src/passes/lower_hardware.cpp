@@ -283,14 +283,17 @@ void ElementsPerCall(const ir::Graph& g, const Layer& l, LayerPlan& p) {
 ///  - the 1/sum table's index cannot hold sums up to n_in or its bins are
 ///    wider than 1.
 void SoftmaxTableWarnings(const ir::Graph& g, const Layer& l, bool stable, const FixedType& data,
-                          const FixedType& idx_t, const FixedType& inv_inp, int nbits, LayerPlan& p) {
+                          const FixedType& idx_t, const FixedType& exp_t, const FixedType& inv_inp, int nbits,
+                          LayerPlan& p) {
   auto bin = [&](const FixedType& t) { return std::ldexp(1.0, t.integer() - nbits); };
   const std::vector<int64_t>* out = ShapeOf(g, l.output);
   const int64_t n = out ? Product(*out, 0, out->size()) : 0;
   const char* idx_name = stable ? "inp_norm_t" : "the input type";
   if (stable) {
+    // Saturating beyond the point where e^-d rounds to 0 in exp_table_t is harmless.
     const double span = data.max_value() - data.min_value();
-    if (span > idx_t.max_value())
+    const double negligible = (std::max(0, exp_t.fractional()) + 1) * std::log(2.0);
+    if (span > idx_t.max_value() && (idx_t.overflow() == Overflow::WRAP || idx_t.max_value() < negligible))
       p.warnings.push_back(fmt::format(
           "layer '{}': softmax exp table index inp_norm_t {} does not cover its input's range: max - x spans "
           "[0, {:g}] for input {} but inp_norm_t stops at {:g} (larger differences {})",
@@ -335,7 +338,7 @@ void PlanSoftmax(const ir::Graph& g, const Layer& l, LayerPlan& p) {
     const FixedType inv_inp = slot_type(Slot::InvInp, SoftmaxTableDefault());
     p.tables.push_back({Slot::ExpTable, ts, slot_type(Slot::ExpTable, SoftmaxTableDefault()), idx_t, nbits});
     p.tables.push_back({Slot::InvTable, ts, slot_type(Slot::InvTable, SoftmaxTableDefault()), inv_inp, nbits});
-    SoftmaxTableWarnings(g, l, stable, *data, idx_t, inv_inp, nbits, p);
+    SoftmaxTableWarnings(g, l, stable, *data, idx_t, slot_type(Slot::ExpTable, SoftmaxTableDefault()), inv_inp, nbits, p);
   }
   p.latency_cycles = p.ii_cycles + 2 * 2 + IndexBits(std::max<int64_t>(1, p.elements_per_call));
 }
@@ -351,7 +354,9 @@ void PlanActivation(const ir::Graph& g, const Layer& l, LayerPlan& p) {
     p.warnings.push_back(fmt::format("layer '{}': param_t {} holds the constant {:.17g} as {:.17g}", l.name,
                                      p.activation_param->type.ToString(), l.alpha,
                                      p.activation_param->type.ToDouble(p.activation_param->word)));
-  if (l.activation == ir::ActivationKind::Sigmoid || l.activation == ir::ActivationKind::Tanh) {
+  using K = ir::ActivationKind;
+  if (l.activation == K::Sigmoid || l.activation == K::Tanh || l.activation == K::Softplus ||
+      l.activation == K::Softsign || l.activation == K::ELU || l.activation == K::SELU) {
     const int64_t ts = std::max(1, l.config.table_size);
     p.tables.push_back({Slot::Table, ts, ir::ResolvedType(l, Slot::Table).value_or(FixedType(18, 8)), std::nullopt,
                         IndexBits(ts)});

@@ -12,8 +12,11 @@
 namespace hlsforge::report {
 namespace {
 
+// The config spelling, except for a model of the AC family (Catapult), whose
+// types are shown by their vendor names: ac_fixed<W,I,S,Q,O>, ac_int<W,S>.
 std::string TypeString(const std::optional<FixedType>& t) {
-  return t ? t->ToConfigString() : "auto";
+  if (!t) return "auto";
+  return t->family() == Family::AC ? t->ToString() : t->ToConfigString();
 }
 
 /// Compact shape for the table: "[28,28,1]".
@@ -37,7 +40,25 @@ std::string KindString(const ir::Layer& l) {
     return s;
   };
   switch (l.kind) {
-    case ir::LayerKind::Activation: return k + "(" + ir::ToString(l.activation) + ")";
+    case ir::LayerKind::Activation: {
+      // the constants of a parametrized activation, as the source model gave them
+      using K = ir::ActivationKind;
+      std::string c;
+      switch (l.activation) {
+        case K::LeakyReLU:
+        case K::ELU: c = fmt::format(" alpha={}", l.alpha); break;
+        case K::ThresholdedReLU: c = fmt::format(" theta={}", l.alpha); break;
+        case K::ReLU6OrMax: c = fmt::format(" max={}", l.alpha); break;
+        case K::SELU: c = fmt::format(" alpha={} lambda={}", l.alpha, l.beta); break;
+        case K::HardSigmoid:
+        case K::HardTanh: c = fmt::format(" slope={} shift={}", l.alpha, l.beta); break;
+        case K::PReLU:
+          if (const ir::Param* a = l.param(ir::Slot::Param)) c = fmt::format(" {} alphas", a->size());
+          break;
+        default: break;
+      }
+      return k + "(" + ir::ToString(l.activation) + c + ")";
+    }
     case ir::LayerKind::Conv:
       if (!l.conv) return k;
       return fmt::format("{}Conv{}D", l.conv->depthwise ? "Depthwise" : "", l.conv->rank) +

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "hlsforge/backends/hls_backend.h"
+#include "hlsforge/ir/family.h"
 #include "hlsforge/emu/emulator.h"
 
 namespace fs = std::filesystem;
@@ -118,6 +119,7 @@ StatusOr<std::vector<CaseReport>> CompareWithCsim(const std::vector<RandomModel>
     for (size_t k = start; k < end; ++k) {
       const RandomModel& m = models[k];
       backends::HlsOptions ho;
+      ho.backend = ir::FamilyOf(m.graph) == Family::AC ? "catapult" : "vitis";  // the model's type family
       ho.io_type = m.io;
       ho.project_name = fmt::format("{}{}", m.family == ModelFamily::Mlp ? "mlp" : "cnn", m.seed);
       ho.cpp_namespace = "ns_" + ho.project_name;

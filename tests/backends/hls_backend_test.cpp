@@ -146,6 +146,9 @@ ir::Graph SoftmaxGraph(std::optional<FixedType> inp_norm, int table_size = 1024,
   l.config.table_size = table_size;
   l.config.softmax_impl = ir::SoftmaxImpl::Stable;
   if (inp_norm) l.config.precision["inp_norm"].type = *inp_norm;
+  // what infer_precision resolves for a softmax (hls4ml's 18-bit table defaults)
+  for (const char* k : {"exp_table", "inv_table", "inv_inp", "accum"})
+    l.config.precision[k].type = FixedType(18, 8, true, Quant::RND, Overflow::SAT);
   g.layers.push_back(l);
   AddTensor(g, "softmax_1_out", 5, FixedType(16, 6, false));
   g.outputs = {"softmax_1_out"};

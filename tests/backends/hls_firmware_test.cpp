@@ -1,5 +1,6 @@
-// What a Vitis/Vivado HLS user gets from a generated project, beyond the C
-// simulation agreeing with the emulator (hls_acceptance_test.cpp):
+// What a Vitis/Vivado HLS (and a Catapult HLS) user gets from a generated
+// project, beyond the C simulation agreeing with the emulator
+// (hls_acceptance_test.cpp, catapult_test.cpp):
 //  * no floating point in synthesized code: no `double` / `float` outside
 //    simulation-only preprocessor branches, and every `/` or `%` divides by
 //    a compile-time constant, in every firmware file of every shared model in
@@ -13,7 +14,11 @@
 //    layer's strategy / reuse / multiplier fields, per strategy x io type,
 //    for the MLP and CNN families (FileCheck habit: a change of the plan is a
 //    reviewed diff of tests/backends/golden_pragmas/*.txt; regenerate with
-//    HLSFORGE_UPDATE_GOLDEN=1 and review the diff).
+//    HLSFORGE_UPDATE_GOLDEN=1 and review the diff); the Catapult dialect's
+//    (`#pragma hls_...` and build_prj.tcl directives) in
+//    tests/backends/catapult_golden_pragmas/.
+// Every rule is checked on Vitis projects and on Catapult projects (the
+// model's types in the AC family, ac_fixed / ac_channel).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
@@ -166,7 +171,8 @@ std::vector<std::string> FirmwareViolations(const std::string& text, const std::
       skip_ws();
       // casts: (T)x, ap_uint<..>(x), (x)
       for (int guard = 0; guard < 4; ++guard) {
-        if (line.compare(j, 3, "ap_") == 0) {
+        if (line.compare(j, 3, "ap_") == 0 || line.compare(j, 3, "ac_") == 0 || line.compare(j, 7, "uint_t<") == 0 ||
+            line.compare(j, 6, "int_t<") == 0) {
           const size_t gt = line.find(">(", j);
           if (gt == std::string::npos) break;
           j = gt + 2;
@@ -248,36 +254,46 @@ const char* const kModels[] = {
     "models/keras/qkeras_3layer.json",
 };
 
+/// The options that load a model for `backend` (Catapult: the AC family).
+flow::Options BackendFlow(const std::string& backend) {
+  flow::Options o;
+  if (backend == "catapult") o.family = Family::AC;
+  return o;
+}
+
 TEST(HlsFirmware, NoFloatingPointNorRuntimeDivisorInSynthesizedCode) {
   const fs::path root = TmpDir("firmware_rules");
   int projects = 0, files = 0;
-  bool library_checked = false;
-  for (const char* rel : kModels) {
-    const std::string path = test_data::Find(rel);
-    if (path.empty()) continue;
-    auto loaded = flow::LoadConfiguredModel(path, std::string());
-    ASSERT_TRUE(loaded.ok()) << rel << ": " << loaded.status().message();
-    for (const Variant& v : kVariants) {
-      const ir::Graph g = VariantGraph(*loaded, v);
-      backends::HlsOptions opt;
-      opt.warn = [](const std::string&) {};
-      opt.tb_samples = 1;
-      const fs::path dir = root / (fs::path(rel).stem().string() + "_" + v.name);
-      const Status st = backends::WriteHlsProject(g, opt, dir.string());
-      ASSERT_TRUE(st.ok()) << rel << " " << v.name << ": " << st.message();
-      std::vector<fs::path> fw = {dir / "firmware" / "myproject.cpp", dir / "firmware" / "myproject.h",
-                                  dir / "firmware" / "parameters.h", dir / "firmware" / "defines.h"};
-      for (const auto& e : fs::directory_iterator(dir / "firmware" / "weights"))
-        if (e.path().extension() == ".h") fw.push_back(e.path());
-      if (!library_checked) {  // the kernel library: the same files in every project
-        for (const auto& e : fs::directory_iterator(dir / "firmware" / "nnet_utils")) fw.push_back(e.path());
-        library_checked = true;
+  for (const std::string backend : {"vitis", "catapult"}) {
+    bool library_checked = false;
+    for (const char* rel : kModels) {
+      const std::string path = test_data::Find(rel);
+      if (path.empty()) continue;
+      auto loaded = flow::LoadConfiguredModel(path, std::string(), BackendFlow(backend));
+      ASSERT_TRUE(loaded.ok()) << rel << ": " << loaded.status().message();
+      for (const Variant& v : kVariants) {
+        const ir::Graph g = VariantGraph(*loaded, v);
+        backends::HlsOptions opt;
+        opt.backend = backend;
+        opt.warn = [](const std::string&) {};
+        opt.tb_samples = 1;
+        const fs::path dir = root / (backend + "_" + fs::path(rel).stem().string() + "_" + v.name);
+        const Status st = backends::WriteHlsProject(g, opt, dir.string());
+        ASSERT_TRUE(st.ok()) << rel << " " << v.name << ": " << st.message();
+        std::vector<fs::path> fw = {dir / "firmware" / "myproject.cpp", dir / "firmware" / "myproject.h",
+                                    dir / "firmware" / "parameters.h", dir / "firmware" / "defines.h"};
+        for (const auto& e : fs::directory_iterator(dir / "firmware" / "weights"))
+          if (e.path().extension() == ".h") fw.push_back(e.path());
+        if (!library_checked) {  // the kernel library: the same files in every project
+          for (const auto& e : fs::directory_iterator(dir / "firmware" / "nnet_utils")) fw.push_back(e.path());
+          library_checked = true;
+        }
+        const std::vector<std::string> bad = CheckFiles(dir, fw);
+        files += static_cast<int>(fw.size());
+        ++projects;
+        EXPECT_TRUE(bad.empty()) << backend << " " << rel << " " << v.name << ":\n" << fmt::format("{}", fmt::join(bad, "\n"));
+        fs::remove_all(dir);
       }
-      const std::vector<std::string> bad = CheckFiles(dir, fw);
-      files += static_cast<int>(fw.size());
-      ++projects;
-      EXPECT_TRUE(bad.empty()) << rel << " " << v.name << ":\n" << fmt::format("{}", fmt::join(bad, "\n"));
-      fs::remove_all(dir);
     }
   }
   if (projects == 0) GTEST_SKIP() << "no model of the corpus found";
@@ -327,10 +343,11 @@ int RunTestbench(const fs::path& dir) {
 
 // skip_softmax: `Skip: true` on the softmax (its constant 1/N output under
 // the default config would make the expected outputs constant).
-void SelfCheckingTestbench(const std::string& rel, const Variant& v, const std::string& tag, bool skip_softmax) {
+void SelfCheckingTestbench(const std::string& rel, const Variant& v, const std::string& tag, bool skip_softmax,
+                           const std::string& backend = "vitis") {
   const std::string path = test_data::Find(rel);
   if (path.empty()) GTEST_SKIP() << "needs " << rel;
-  auto loaded = flow::LoadConfiguredModel(path, std::string());
+  auto loaded = flow::LoadConfiguredModel(path, std::string(), BackendFlow(backend));
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   int skipped = 0;
   for (auto& l : loaded->layers)
@@ -340,8 +357,9 @@ void SelfCheckingTestbench(const std::string& rel, const Variant& v, const std::
   for (const auto& l : g.layers)
     if (l.kind == ir::LayerKind::Softmax) ASSERT_EQ(l.plan->skip, skip_softmax) << l.name;
   backends::HlsOptions opt;
+  opt.backend = backend;
   opt.warn = [](const std::string&) {};
-  const fs::path dir = TmpDir("tb_" + tag);
+  const fs::path dir = TmpDir("tb_" + backend + "_" + tag);
   ASSERT_TRUE(backends::WriteHlsProject(g, opt, dir.string()).ok());
   // tb_data: 8 deterministic samples and the emulator's outputs for them.
   const std::string in = ReadText(dir / "tb_data" / "tb_input_features.dat");
@@ -372,13 +390,29 @@ TEST(HlsFirmware, TestbenchChecksItselfCnnStreamResourceSkippedSoftmax) {
   SelfCheckingTestbench("models/onnx/conv1d_small_keras.onnx", kVariants[3], "cnn", true);
 }
 
+// The Catapult projects' testbench (ac_fixed, ac_channel) checks itself too.
+TEST(HlsFirmware, CatapultTestbenchChecksItselfMlpParallel) {
+  SelfCheckingTestbench("models/qonnx/qkeras_jettagging.onnx", kVariants[0], "mlp", false, "catapult");
+}
+
+TEST(HlsFirmware, CatapultTestbenchChecksItselfCnnStreamResourceSkippedSoftmax) {
+  SelfCheckingTestbench("models/onnx/conv1d_small_keras.onnx", kVariants[3], "cnn", true, "catapult");
+}
+
 /// The schedule a project implements, as text: the top function's pragmas
 /// and every layer config's strategy / reuse / multiplier / PF fields.
-std::string ScheduleText(const fs::path& dir) {
+std::string ScheduleText(const fs::path& dir, const std::string& backend = "vitis") {
   std::string r;
+  const bool catapult = backend == "catapult";
   std::istringstream top(ReadText(dir / "firmware" / "myproject.cpp"));
   for (std::string l; std::getline(top, l);)
-    if (l.find("#pragma HLS") != std::string::npos) r += "top: " + l.substr(l.find("#pragma")) + "\n";
+    if (l.find(catapult ? "#pragma hls_" : "#pragma HLS") != std::string::npos)
+      r += "top: " + l.substr(l.find("#pragma")) + "\n";
+  if (catapult) {  // the FIFO depths and clock Catapult takes by directive
+    std::istringstream tcl(ReadText(dir / "build_prj.tcl"));
+    for (std::string l; std::getline(tcl, l);)
+      if (l.rfind("directive set", 0) == 0) r += "tcl: " + l + "\n";
+  }
   std::istringstream par(ReadText(dir / "firmware" / "parameters.h"));
   static const std::regex field(
       R"(^\s*(?:static const \w+ )?(struct \w+|strategy|reuse_factor|n_zeros|multiplier_limit|parallelization_factor|io_type)\b.*$)");
@@ -387,8 +421,9 @@ std::string ScheduleText(const fs::path& dir) {
   return r;
 }
 
-TEST(HlsPragmas, GoldenSchedulePerStrategyIoTypeAndFamily) {
-  const std::string golden_dir = std::string(HLSFORGE_SOURCE_DIR) + "/tests/backends/golden_pragmas";
+void GoldenSchedule(const std::string& backend) {
+  const std::string golden_dir = std::string(HLSFORGE_SOURCE_DIR) +
+                                 (backend == "catapult" ? "/tests/backends/catapult_golden_pragmas" : "/tests/backends/golden_pragmas");
   const bool update = std::getenv("HLSFORGE_UPDATE_GOLDEN") != nullptr;
   const std::pair<const char*, const char*> families[] = {{"mlp", "models/onnx/three_layer_keras.onnx"},
                                                           {"cnn", "models/onnx/conv2d_small_keras.onnx"}};
@@ -396,16 +431,17 @@ TEST(HlsPragmas, GoldenSchedulePerStrategyIoTypeAndFamily) {
   for (const auto& [family, rel] : families) {
     const std::string path = test_data::Find(rel);
     if (path.empty()) continue;
-    auto loaded = flow::LoadConfiguredModel(path, std::string());
+    auto loaded = flow::LoadConfiguredModel(path, std::string(), BackendFlow(backend));
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
     for (const Variant& v : kVariants) {
       const ir::Graph g = VariantGraph(*loaded, v);
       backends::HlsOptions opt;
+      opt.backend = backend;
       opt.warn = [](const std::string&) {};
       opt.tb_samples = 1;
-      const fs::path dir = TmpDir(fmt::format("pragmas_{}_{}", family, v.name));
+      const fs::path dir = TmpDir(fmt::format("pragmas_{}_{}_{}", backend, family, v.name));
       ASSERT_TRUE(backends::WriteHlsProject(g, opt, dir.string()).ok());
-      const std::string got = ScheduleText(dir);
+      const std::string got = ScheduleText(dir, backend);
       const fs::path golden = fs::path(golden_dir) / fmt::format("{}_{}.txt", family, v.name);
       if (update) {
         fs::create_directories(golden_dir);
@@ -419,5 +455,12 @@ TEST(HlsPragmas, GoldenSchedulePerStrategyIoTypeAndFamily) {
   }
   if (checked == 0) GTEST_SKIP() << "no model of the corpus found";
 }
+
+TEST(HlsPragmas, GoldenSchedulePerStrategyIoTypeAndFamily) { GoldenSchedule("vitis"); }
+
+// The Catapult dialect prints the same plan: hls_design top, the pipelined
+// top (hls_pipeline_init_interval 1) or the hierarchy of hls_design processes,
+// FIFO depths as directives.
+TEST(HlsPragmas, CatapultGoldenSchedulePerStrategyIoTypeAndFamily) { GoldenSchedule("catapult"); }
 
 }  // namespace

@@ -154,6 +154,7 @@ int CheckPoint(ir::Graph g, const std::string& tag, int rf, int pf, ir::IOType i
   opt.io_type = io;
   opt.force = true;
   opt.warn = [](const std::string&) {};
+  opt.tb_samples = 0;  // parameters only: no testbench data (a 512x512 image model writes 36 projects here)
   st = backends::WriteHlsProject(g, opt, dir.string());
   if (!st.ok()) {
     ADD_FAILURE() << tag << ": " << st.message();

@@ -19,6 +19,7 @@
 #include "../support/varying.h"
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
+#include "hlsforge/ir/family.h"
 #include "hlsforge/passes/pass.h"
 #include "hlsforge/testing/differential.h"
 #include "hlsforge/testing/random_model.h"
@@ -176,6 +177,7 @@ inline int64_t CountDiff(const NDArray& y, const NDArray& e, std::string* first)
 inline void ExpectCsimMatchesEmulator(const ir::Graph& g, const NDArray& x, const std::string& tag,
                                       std::optional<ir::IOType> io = std::nullopt) {
   backends::HlsOptions opt;
+  opt.backend = ir::FamilyOf(g) == Family::AC ? "catapult" : "vitis";
   opt.io_type = io;
   opt.warn = [](const std::string&) {};
   fs::path dir = TmpDir(tag);
@@ -260,6 +262,7 @@ inline void ExpectTraceEqualAndVarying(const ir::Graph& g, const NDArray& x,
 inline StatusOr<std::string> WriteBatchProject(const ir::Graph& g, std::optional<ir::IOType> io,
                                                const std::string& name, const fs::path& root) {
   backends::HlsOptions opt;
+  opt.backend = ir::FamilyOf(g) == Family::AC ? "catapult" : "vitis";
   opt.io_type = io;
   opt.project_name = name;
   opt.cpp_namespace = "ns_" + name;

@@ -141,17 +141,19 @@ int ExpectLayersExact(const ir::Graph& g, const ir::Graph& raw, const std::map<s
 /// tables; y_true = exp(z_i - max z) / sum_j exp(z_j - max z) lies inside too.
 ///  * exp table: addressed by the top B = ceillog2(table_size) bits of
 ///    d = max z - z_i in inp_norm_t, so it returns exp(-k de) with
-///    k de in (d - de, d], de = 2^(I_norm - B); stored in exp_table_t (error
-///    qe = its rounding error): e_i in [exp(-d) - qe, exp(-d + de) + qe].
+///    k de in (d - de, d], de = 2^(I_norm - B) (a rounding inp_norm_t:
+///    within de/2 of d; a saturating one: at most its maximum); stored in
+///    exp_table_t (error qe = its rounding error): e_i in
+///    [exp(-d - up) - qe, exp(-min(d, max) + de) + qe], up = 0 or de/2.
 ///  * the sum S of the e_i (accum_t, exact: same LSB, no overflow) addresses
 ///    the inverse table by its top B bits in inv_inp_t: 1/(j di) with
 ///    j di in (S - di, S], di = 2^(I_inv_inp - B); stored in inv_table_t
 ///    (error qi): inv in [1/S_hi - qi, 1/(S_lo - di) + qi].
 ///  * y_i = e_i * inv assigned to the result type (error qr).
 /// With the jet tagger's auto types (input fixed<18,7> -> inp_norm
-/// ufixed<17,6>, inv_inp fixed<18,8>, 1024 entries): de = 1/16, di = 1/4, so
-/// y / y_true <= e^(1/16) * S / (S - 1/4) <= 1.42 (S >= 1: the largest term is
-/// exp(0)): the inverse table's resolution dominates the error.
+/// ufixed<10,3,RND,SAT> chosen from the exp table's range, inv_inp
+/// fixed<18,8>, 1024 entries): de = 1/128, di = 1/4, so the inverse table's
+/// resolution dominates the error (y / y_true <= e^(1/128) * S / (S - 1/4)).
 struct SoftmaxBoundsResult {
   double max_err = 0;    ///< max |y - y_true| observed
   double max_bound = 0;  ///< max allowed by the intervals
@@ -189,9 +191,15 @@ SoftmaxBoundsResult CheckSoftmax(const ir::Graph& g, const ir::Layer& sm, const 
     double s_lo = 0, s_hi = 0;
     for (int64_t i = 0; i < n; ++i) {
       const double d = mx - zr[i];
-      EXPECT_LE(d, norm.max_value()) << "row " << row << ": max - x does not fit inp_norm_t; bound invalid";
-      lo_e[i] = std::exp(-d) - qe;
-      hi_e[i] = std::exp(std::min(0.0, -d + de)) + qe;
+      // a wrapping inp_norm_t must hold d; a saturating one reads d beyond
+      // its range as its last bin (the default config's type)
+      if (norm.overflow() == hlsforge::Overflow::WRAP) {
+        EXPECT_LE(d, norm.max_value()) << "row " << row << ": max - x does not fit inp_norm_t; bound invalid";
+      }
+      // truncation: bin in (d - de, d]; rounding: within de / 2 of d
+      const double up = norm.quant() == hlsforge::Quant::TRN ? 0.0 : de / 2;
+      lo_e[i] = std::exp(-d - up) - qe;
+      hi_e[i] = std::exp(std::min(0.0, -std::min(d, norm.max_value()) + de)) + qe;
       s_lo += lo_e[i];
       s_hi += hi_e[i];
     }

@@ -73,8 +73,13 @@ struct HlsOptions {
   /// them are written as the expected results, so the project's own C
   /// simulation (`build_prj.tcl`, or the testbench run without arguments)
   /// checks itself: it returns 0 only when every output matches exactly.
+  /// The default set is capped at kTbValueBudget input + output values (at
+  /// least one sample: a 512x512 image model gets one, an MLP all 8);
+  /// tb_samples = 0 writes no tb_data (callers that only need the firmware
+  /// files, e.g. parameter checks).
   std::optional<NDArray> tb_input;
   int tb_samples = 8;
+  static constexpr int64_t kTbValueBudget = 1'000'000;
 };
 
 /// Checks that every layer can be generated (supported kind, resolved types,

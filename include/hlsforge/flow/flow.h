@@ -8,8 +8,10 @@
 //                                                  HDF5 weights, default <stem>_weights.h5)
 //                          .h5 / .hdf5 / .keras -> frontends::LoadKeras (full Keras 2 / 3 model)
 //   LoadConfiguredModel  LoadModel, then the config (ir::ApplyConfig; hls4ml's
-//                        YAML layout), then Options::io_type, then the pass
-//                        pipeline (passes::DefaultPipeline() or Options::passes).
+//                        YAML layout), then Options::io_type and
+//                        Options::family, then the pass pipeline
+//                        (passes::DefaultPipeline() or Options::passes); every
+//                        type of the result is in the model's family.
 #pragma once
 
 #include <optional>
@@ -30,6 +32,10 @@ struct Options {
   /// Overrides the config's IOType (io_parallel / io_stream) before the
   /// passes run, so every pass and backend sees the io_type finally applied.
   std::optional<ir::IOType> io_type;
+  /// The type family the backend needs (Catapult: ac), applied with the
+  /// config (ir::SetFamily) before the passes; an error when the config's
+  /// Model: Family names the other one (names the config file).
+  std::optional<Family> family;
   /// Pass names to run in order (passes::Registry()); nullopt: the default
   /// pipeline passes::DefaultPipeline(); an empty list runs no pass.
   std::optional<std::vector<std::string>> passes;

@@ -5,6 +5,8 @@
 //   LayerName: {<layer or alias name>: {Precision, ReuseFactor, Strategy,
 //               ParallelizationFactor (Conv/Pooling), TableSize, Implementation,
 //               Trace, ...}}
+//   Model Family: ap (default; ap_fixed, Vitis) or ac (ac_fixed, Catapult):
+//   the type family of every precision of the model (ir/family.h).
 //   Softmax Precision also takes `inp_norm` (the stable softmax's exp-table
 //   index type); absent, it is derived from the input type as hls4ml does.
 //   Verilog backend keys (Model, LayerType, LayerName): PipelineStages (0..64
@@ -13,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,7 +46,14 @@ ModelConfig DefaultConfig();
 /// uses for slots hls4ml fills with the model default. A LayerName entry for
 /// a constant merged into a layer (Layer::alias_param, or the ONNX naming
 /// "<Node>_param<k>") sets that param's precision from its "result".
-Status ApplyConfig(const ModelConfig& cfg, Graph& g);
+/// Every type of the graph is then put in one family (ir::SetFamily): `family`
+/// when given (the backend's), else the config's Model: Family, else ap; a
+/// mode with no equivalent in it is an error naming the config file, layer
+/// and slot.
+Status ApplyConfig(const ModelConfig& cfg, Graph& g, std::optional<Family> family = std::nullopt);
+
+/// Model: Family of the config, when it sets one.
+std::optional<Family> ConfigFamily(const ModelConfig& cfg);
 
 /// hls4ml class names a layer answers to in LayerType (first = canonical):
 /// Dense; ScaleShift -> BatchNormalization, ApplyAlpha; Activation -> Activation

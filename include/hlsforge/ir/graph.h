@@ -55,6 +55,11 @@ enum class ActivationKind {
   Sigmoid, Tanh, HardSigmoid, HardTanh,
   BinaryTanh,   ///< sign: x > 0 -> +1 else -1  (QONNX BipolarQuant: x >= 0 -> +1)
   TernaryTanh,  ///< {-1, 0, +1} with thresholds ±0.5 (Keras ternary_tanh)
+  PReLU,        ///< x > 0 ? x : alpha[c] * x, alpha a param ("param", per channel c)
+  ELU,          ///< x >= 0 ? x : alpha * (e^x - 1)  (table over [-8, 0))
+  SELU,         ///< lambda * (x >= 0 ? x : alpha_selu * (e^x - 1))  (table over [-8, 0))
+  Softplus,     ///< log(e^x + 1)  (table over [-8, 8))
+  Softsign,     ///< x / (|x| + 1)  (table over [-8, 8))
 };
 
 // Strategy, IOType, Slot, ProductKind and LayerPlan: hw_plan.h.
@@ -225,7 +230,11 @@ struct Layer {
 
   std::map<std::string, Param> params;
   ActivationKind activation = ActivationKind::Linear;
-  double alpha = 0.0;      ///< LeakyReLU slope, ThresholdedReLU theta, ReLU max_value
+  double alpha = 0.0;      ///< LeakyReLU slope, ThresholdedReLU theta, ReLU max_value, ELU / SELU
+                           ///< alpha, HardSigmoid / HardTanh slope
+  /// HardSigmoid / HardTanh shift (y = clamp(alpha * x + beta, 0, 1); hard
+  /// tanh 2y - 1), SELU's scale lambda.
+  double beta = 0.0;
   int axis = -1;           ///< Softmax axis
   /// Quantize layers: the quantizer. Any other layer: a quantizer folded into
   /// it (fold_quantizers: a QONNX Quant after a Dense/ScaleShift/activation

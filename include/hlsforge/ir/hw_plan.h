@@ -107,10 +107,11 @@ FixedType SoftmaxInpNormDefault(const FixedType& input);
 std::optional<FixedType> ResolvedType(const Layer& l, Slot s);
 
 /// The constant of a parametrized activation as the firmware holds it
-/// (LeakyReLU's alpha, ThresholdedReLU's theta, a clipped ReLU's max_value:
-/// Layer::alpha): a fixed-point param_t and the constant's word in it, so no
-/// floating point reaches synthesis and the emulator computes with the same
-/// word (csim == emulator bit for bit).
+/// (LeakyReLU's alpha, ThresholdedReLU's theta, a clipped ReLU's max_value,
+/// ELU's alpha, a hard sigmoid's / hard tanh's slope: Layer::alpha): a
+/// fixed-point param_t and the constant's word in it, so no floating point
+/// reaches synthesis and the emulator computes with the same word (csim ==
+/// emulator bit for bit).
 struct ActivationParam {
   FixedType type;      ///< param_t
   int64_t word = 0;    ///< the constant in `type` (fixed_core.h word)
@@ -130,6 +131,11 @@ struct ActivationParam {
 ///    float32 held exactly (the framework's own arithmetic), else a 24-bit
 ///    type rounding it (exact = false).
 std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input);
+
+/// The shift of a hard sigmoid / hard tanh (Layer::beta; hls4ml's shift_t):
+/// the narrowest type holding it exactly by the rule of the automatic
+/// param_t above (the config has no slot for it); nullopt for other layers.
+std::optional<ActivationParam> ActivationShiftOf(const Layer& l);
 
 /// Products of a layer per sample (one inference), by the hardware they need;
 /// weights taken as their quantized words.

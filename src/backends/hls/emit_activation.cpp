@@ -75,6 +75,21 @@ void Emitter::Sign(int idx, const Layer& l) {
   EmitCall(l, n, fmt::format("nnet::binary_tanh<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
 }
 
+std::string Emitter::ParamTypedef(int idx, const Layer& l, const FixedType& data, const char* what) {
+  if (!plan->activation_param)
+    Fail(fmt::format("{}: the hardware plan has no param_t (rerun lower_hardware)", LayerWhere(l)));
+  const ir::ActivationParam& ap = *plan->activation_param;
+  if (ap.type.width() > 53)
+    Fail(fmt::format("{}: param_t {} is wider than 53 bits (its value is written as an exact decimal)",
+                     LayerWhere(l), ap.type.ToString()));
+  if (l.activation == ActivationKind::LeakyReLU || l.activation == ActivationKind::HardSigmoid ||
+      l.activation == ActivationKind::HardTanh)
+    CheckMul(l, data, "input", ap.type, ir::SlotKey(ir::Slot::Param));
+  const std::string tn = fmt::format("layer{}_param_t", idx);
+  Typedef(tn, ap.type, fmt::format("layer '{}': param ({})", l.name, what));
+  return tn;
+}
+
 void Emitter::Activation(int idx, const Layer& l) {
   const FixedType res = TensorType(g, l.output, l, "output");
   const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
@@ -96,18 +111,11 @@ void Emitter::Activation(int idx, const Layer& l) {
     case ActivationKind::ReLU6OrMax: {
       // The constant as the plan's fixed-point param_t (its exact value).
       declare();
-      if (!plan->activation_param)
-        Fail(fmt::format("{}: the hardware plan has no param_t (rerun lower_hardware)", LayerWhere(l)));
+      const std::string tn = ParamTypedef(idx, l, data,
+                                          l.activation == ActivationKind::LeakyReLU        ? "alpha"
+                                          : l.activation == ActivationKind::ThresholdedReLU ? "theta"
+                                                                                            : "max_value");
       const ir::ActivationParam& ap = *plan->activation_param;
-      if (ap.type.width() > 53)
-        Fail(fmt::format("{}: param_t {} is wider than 53 bits (its value is written as an exact decimal)",
-                         LayerWhere(l), ap.type.ToString()));
-      if (l.activation == ActivationKind::LeakyReLU) CheckMul(l, data, "input", ap.type, ir::SlotKey(ir::Slot::Param));
-      const std::string tn = fmt::format("layer{}_param_t", idx);
-      Typedef(tn, ap.type, fmt::format("layer '{}': param ({})", l.name,
-                                       l.activation == ActivationKind::LeakyReLU        ? "alpha"
-                                       : l.activation == ActivationKind::ThresholdedReLU ? "theta"
-                                                                                         : "max_value"));
       extra = fmt::format("    typedef {} param_t;\n", tn);
       const char* fn = l.activation == ActivationKind::LeakyReLU        ? "leaky_relu"
                        : l.activation == ActivationKind::ThresholdedReLU ? "thresholded_relu"
@@ -117,7 +125,11 @@ void Emitter::Activation(int idx, const Layer& l) {
       break;
     }
     case ActivationKind::Sigmoid:
-    case ActivationKind::Tanh: {
+    case ActivationKind::Tanh:
+    case ActivationKind::Softplus:
+    case ActivationKind::Softsign:
+    case ActivationKind::ELU:
+    case ActivationKind::SELU: {
       const FixedType table = TablePlanOf(l, ir::Slot::Table).value_type;
       int bits = 1;
       while ((1u << bits) < static_cast<unsigned>(std::max(1, l.config.table_size)) + 1u) ++bits;
@@ -128,7 +140,63 @@ void Emitter::Activation(int idx, const Layer& l) {
       std::string tn = fmt::format("layer{}_table_t", idx);
       Typedef(tn, table, fmt::format("layer '{}': table", l.name));
       extra = fmt::format("    typedef {} table_t;\n", tn);
-      call = fmt::format("nnet::{}<{}, {}, config{}>({}, {});", l.activation == ActivationKind::Sigmoid ? "sigmoid" : "tanh", n.in_t, n.out_t, idx, n.in, n.out);
+      const char* fn = ir::ToString(l.activation);  // sigmoid, tanh, softplus, softsign, elu, selu
+      if (l.activation == ActivationKind::ELU) {
+        const std::string pt = ParamTypedef(idx, l, data, "alpha");
+        extra += fmt::format("    typedef {} param_t;\n", pt);
+        call = fmt::format("nnet::elu<{}, {}, config{}>({}, {}({}), {});", n.in_t, n.out_t, idx, n.in, pt,
+                           ExactDecimal(plan->activation_param->type.ToDouble(plan->activation_param->word)), n.out);
+        break;
+      }
+      if (l.activation == ActivationKind::SELU) {
+        // the table's constants as exact m * 2^e integers; lambda held in res_T
+        auto me = [](double v) {
+          int e = 0;
+          const double m = std::frexp(v, &e);
+          return std::pair<int64_t, int>(static_cast<int64_t>(std::ldexp(m, 53)), e - 53);
+        };
+        const auto [lm, le] = me(l.beta);
+        const auto [am, ae] = me(l.alpha);
+        extra += fmt::format("    static const long long selu_lambda_m = {}LL;\n    static const int selu_lambda_e = {};\n"
+                             "    static const long long selu_alpha_m = {}LL;\n    static const int selu_alpha_e = {};\n",
+                             lm, le, am, ae);
+        const int64_t lw = res.Quantize(l.beta);
+        if (res.width() > 53) Fail(fmt::format("{}: result precision {} is wider than 53 bits", LayerWhere(l), res.ToString()));
+        call = fmt::format("nnet::selu<{}, {}, config{}>({}, {}({}), {});", n.in_t, n.out_t, idx, n.in, n.out_t,
+                           ExactDecimal(res.ToDouble(lw)), n.out);
+        break;
+      }
+      call = fmt::format("nnet::{}<{}, {}, config{}>({}, {});", fn, n.in_t, n.out_t, idx, n.in, n.out);
+      break;
+    }
+    case ActivationKind::HardSigmoid:
+    case ActivationKind::HardTanh: {
+      declare();
+      const std::string pt = ParamTypedef(idx, l, data, "slope");
+      const std::optional<ir::ActivationParam> sh = ir::ActivationShiftOf(l);
+      if (!sh || sh->type.width() > 53)
+        Fail(fmt::format("{}: the shift {} has no fixed-point type of at most 53 bits", LayerWhere(l), l.beta));
+      const std::string st = fmt::format("layer{}_shift_t", idx);
+      Typedef(st, sh->type, fmt::format("layer '{}': shift", l.name));
+      extra = fmt::format("    typedef {} param_t;\n    typedef {} shift_t;\n", pt, st);
+      call = fmt::format("nnet::{}<{}, {}, config{}>({}, {}({}), {}({}), {});", ir::ToString(l.activation), n.in_t,
+                         n.out_t, idx, n.in, pt,
+                         ExactDecimal(plan->activation_param->type.ToDouble(plan->activation_param->word)), st,
+                         ExactDecimal(sh->type.ToDouble(sh->word)), n.out);
+      break;
+    }
+    case ActivationKind::PReLU: {
+      const ir::Param* a = l.param(ir::Slot::Param);
+      if (!a || !a->type || a->values.empty())
+        Fail(fmt::format("{}: PReLU without a typed 'param' (alpha)", LayerWhere(l)));
+      CheckMul(l, data, "input", *a->type, ir::SlotKey(ir::Slot::Param));
+      const std::string field = ir::SlotKey(ir::Slot::Param);
+      const std::string av = AddWeights(l, idx, "a", field, *a->type, QuantizeParam(l, *a, field));
+      declare();
+      extra = fmt::format("    static const unsigned n_alpha = {};\n    typedef param{}_t param_t;\n", a->size(), idx);
+      // io_stream calls once per word (loop variable w): the word's first element
+      const std::string offset = n.per_word ? fmt::format("w * {}", n.n_elem) : "0";
+      call = fmt::format("nnet::prelu<{}, {}, config{}>({}, {}, {}, {});", n.in_t, n.out_t, idx, n.in, av, offset, n.out);
       break;
     }
     case ActivationKind::TernaryTanh:

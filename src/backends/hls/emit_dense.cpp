@@ -66,7 +66,7 @@ DenseCore Emitter::EmitDenseCore(int idx, const Layer& l, const FixedType& data,
     bt = *b->type;
     bw = QuantizeParam(l, *b, ir::SlotKey(ir::Slot::Bias));
   } else {
-    bt = FixedType::Int(1, false);
+    bt = FixedType::Int(1, false, dialect.family);
   }
   std::vector<int64_t> ww = QuantizeParam(l, w, ir::SlotKey(ir::Slot::Weight));
   if (plan->n_in != n_in || plan->n_out != n_out)

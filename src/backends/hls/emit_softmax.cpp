@@ -43,7 +43,7 @@ void Emitter::Softmax(int idx, const Layer& l) {
     const ir::TablePlan& inv_table = TablePlanOf(l, ir::Slot::InvTable);
     tdef(ir::Slot::ExpTable, exp_table.value_type);
     FixedType inv_t = tdef(ir::Slot::InvTable, inv_table.value_type);
-    FixedType acc_t = tdef(ir::Slot::Accum, ir::ResolvedType(l, ir::Slot::Accum).value_or(FixedType(18, 8, true, Quant::RND, Overflow::SAT)));
+    FixedType acc_t = tdef(ir::Slot::Accum, ir::ResolvedType(l, ir::Slot::Accum).value_or(FixedType(18, 8, true, Quant::RND, Overflow::SAT, dialect.family)));
     FixedType inv_inp = tdef(ir::Slot::InvInp, *inv_table.index_type);
     tdef(ir::Slot::InpNorm, *plan->softmax_inp_norm);
     const FixedType idx_t = *exp_table.index_type;

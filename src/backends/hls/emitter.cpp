@@ -71,7 +71,7 @@ std::vector<int64_t> QuantizeParam(const Layer& l, const ir::Param& p, const std
   return w;
 }
 
-Emitter::Emitter(const Graph& gr, const HlsOptions& o) : g(gr), opt(o) {
+Emitter::Emitter(const Graph& gr, const HlsOptions& o) : g(gr), opt(o), dialect(Dialect::Of(o.backend)) {
   io = o.io_type.value_or(gr.io_type);
   top = o.project_name;
   for (const Layer& l : g.layers)
@@ -85,6 +85,11 @@ void Emitter::Warn(const std::string& m) {
 }
 
 void Emitter::Typedef(const std::string& name, const FixedType& t, const std::string& comment) {
+  if (t.family() != dialect.family)
+    Fail(fmt::format("{} ({}): {} is not a type of the {} backend, whose types are {} (the model's type family "
+                     "is chosen by the config key Model: {{Family: {}}})", name, comment, t.ToString(), opt.backend,
+                     dialect.family == Family::AC ? "ac_fixed / ac_int" : "ap_fixed / ap_int",
+                     dialect.family == Family::AC ? "ac" : "ap"));
   defines << "typedef " << t.ToString() << " " << name << ";  // " << comment << "\n";
 }
 
@@ -92,7 +97,7 @@ std::string Emitter::AddWeights(const Layer& l, int idx, const std::string& pref
                                 const FixedType& t, std::vector<int64_t> words) {
   WeightArray w;
   w.var = fmt::format("{}{}", prefix, idx);
-  w.type_name = fmt::format("{}{}_t", prefix == "w" ? "weight" : prefix == "b" ? "bias" : prefix == "s" ? "scale" : "threshold_" + prefix, idx);
+  w.type_name = fmt::format("{}{}_t", prefix == "w" ? "weight" : prefix == "b" ? "bias" : prefix == "s" ? "scale" : prefix == "a" ? "param" : "threshold_" + prefix, idx);
   w.type = t;
   w.words = std::move(words);
   w.layer = l.name;
@@ -168,15 +173,15 @@ void Emitter::Clones(const std::string& t) {
   body << fmt::format("    // tensor '{}' feeds {} layers: copies of its stream\n", t, k);
   for (int c = 1; c <= k; ++c) {
     const std::string v = fmt::format("{}_cpy{}", tensor_var.at(t), c);
-    body << fmt::format("    hls::stream<{}> {}(\"{}\");\n    #pragma HLS STREAM variable={} depth={}\n", w, v, v, v,
-                        std::max<int64_t>(words, 1));
+    body << "    " << dialect.FifoVar(w, v) << "\n" << dialect.StreamDepth("    ", v, std::max<int64_t>(words, 1));
+    fifo_depths.emplace_back(v, std::max<int64_t>(words, 1));
     copies[t].push_back(v);
   }
   for (int c = 0; c + 1 < k; ++c) {
     std::string second = copies[t][static_cast<size_t>(c) + 1];
     if (c + 2 < k) {  // a temporary that the next clone splits again
       second = fmt::format("{}_tmp{}", tensor_var.at(t), c + 1);
-      body << fmt::format("    hls::stream<{}> {}(\"{}\");\n", w, second, second);
+      body << "    " << dialect.FifoVar(w, second) << "\n";
     }
     body << fmt::format("    nnet::clone_stream<{}, {}>({}, {}, {});\n", w, words, src, copies[t][static_cast<size_t>(c)], second);
     src = second;
@@ -247,7 +252,7 @@ void Emitter::EmitCall(const Layer& l, const IoNames& n, const std::string& call
     body << "    " << Comment(l) << "\n";
     if (!IsOutput(l)) {
       body << fmt::format("    NNET_CSIM_STATIC {} {}[{}];\n", n.out_t, n.out, n.n_out);
-      body << fmt::format("    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out);
+      body << dialect.Partition("    ", n.out);
     }
     body << "    " << call << "\n\n";
     TraceLayer(l);
@@ -258,11 +263,12 @@ void Emitter::EmitCall(const Layer& l, const IoNames& n, const std::string& call
   const bool two = !n.in2.empty();
   if (n.per_word) {  // element-wise: one kernel call per stream word
     stream_fns << Comment(l) << "\n";
-    stream_fns << fmt::format("static void {}(hls::stream<{}>& in_s, hls::stream<{}>& out_s) {{\n", fn, n.in_w, n.out_w);
-    stream_fns << "    #pragma HLS INLINE off\n";
-    stream_fns << fmt::format("    for (unsigned w = 0; w < {}; w++) {{\n        #pragma HLS PIPELINE\n", n.n_in / n.n_elem);
-    stream_fns << fmt::format("        {} {}[{}];\n        #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.in_t, n.in, n.n_elem, n.in);
-    stream_fns << fmt::format("        {} {}[{}];\n        #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", n.out_t, n.out, n.n_elem, n.out);
+    stream_fns << dialect.ProcessDecl();
+    stream_fns << fmt::format("static void {}({}& in_s, {}& out_s) {{\n", fn, dialect.Fifo(n.in_w), dialect.Fifo(n.out_w));
+    stream_fns << dialect.ProcessBody("    ") << dialect.LoopPipelineBefore("    ");
+    stream_fns << fmt::format("    for (unsigned w = 0; w < {}; w++) {{\n", n.n_in / n.n_elem) << dialect.LoopPipelineInside("        ");
+    stream_fns << fmt::format("        {} {}[{}];\n", n.in_t, n.in, n.n_elem) << dialect.Partition("        ", n.in);
+    stream_fns << fmt::format("        {} {}[{}];\n", n.out_t, n.out, n.n_elem) << dialect.Partition("        ", n.out);
     stream_fns << fmt::format("        nnet::stream_to_array<{}, {}>(in_s, {});\n", n.in_w, n.n_elem, n.in);
     stream_fns << "        " << call << "\n";
     stream_fns << fmt::format("        nnet::array_to_stream<{}, {}>({}, out_s);\n    }}\n}}\n\n", n.out_w, n.n_elem, n.out);
@@ -270,11 +276,12 @@ void Emitter::EmitCall(const Layer& l, const IoNames& n, const std::string& call
     return;
   }
   stream_fns << Comment(l) << "\n";
-  stream_fns << fmt::format("static void {}(hls::stream<{}>& in_s, {}hls::stream<{}>& out_s) {{\n", fn, n.in_w,
-                            two ? fmt::format("hls::stream<{}>& in2_s, ", n.in2_w) : "", n.out_w);
-  stream_fns << "    #pragma HLS INLINE off\n";
+  stream_fns << dialect.ProcessDecl();
+  stream_fns << fmt::format("static void {}({}& in_s, {}{}& out_s) {{\n", fn, dialect.Fifo(n.in_w),
+                            two ? fmt::format("{}& in2_s, ", dialect.Fifo(n.in2_w)) : "", dialect.Fifo(n.out_w));
+  stream_fns << dialect.ProcessBody("    ");
   auto buffer = [&](const std::string& t, const std::string& v, int64_t size, const std::string& w, const std::string& s) {
-    stream_fns << fmt::format("    NNET_CSIM_STATIC {} {}[{}];\n    #pragma HLS ARRAY_PARTITION variable={} complete dim=0\n", t, v, size, v);
+    stream_fns << fmt::format("    NNET_CSIM_STATIC {} {}[{}];\n", t, v, size) << dialect.Partition("    ", v);
     if (!s.empty()) stream_fns << fmt::format("    nnet::stream_to_array<{}, {}>({}, {});\n", w, size, s, v);
   };
   buffer(n.in_t, n.in, n.n_in, n.in_w, "in_s");
@@ -290,9 +297,9 @@ void Emitter::EmitCall(const Layer& l, const IoNames& n, const std::string& call
 void Emitter::EmitStreamProcess(const Layer& l, const IoNames& n, const std::string& call) {
   body << "    " << Comment(l) << "\n";
   if (!IsOutput(l)) {
-    body << fmt::format("    hls::stream<{}> {}(\"{}\");\n", n.out_w, n.out, n.out);
-    body << fmt::format("    #pragma HLS STREAM variable={} depth={}\n", n.out,
-                        std::max<int64_t>(n.n_out / WordSize(l.output), 1));
+    const int64_t depth = std::max<int64_t>(n.n_out / WordSize(l.output), 1);
+    body << "    " << dialect.FifoVar(n.out_w, n.out) << "\n" << dialect.StreamDepth("    ", n.out, depth);
+    fifo_depths.emplace_back(n.out, depth);
   }
   body << "    " << call << "\n\n";
   TraceLayer(l);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "dialect.h"
 #include "hlsforge/backends/hls_backend.h"
 
 namespace hlsforge::backends::detail {
@@ -94,6 +95,8 @@ class Emitter {
   // ---- what the project files are written from --------------------------------
   const Graph& g;
   const HlsOptions& opt;
+  /// What the backend spells differently (Vitis / Catapult: dialect.h).
+  Dialect dialect;
   ir::IOType io;
   std::string top;
   std::ostringstream defines, params, body, stream_fns;
@@ -111,6 +114,9 @@ class Emitter {
   int64_t WordSize(const std::string& tensor) const;
   /// "nnet::array<T, WordSize>" of a tensor.
   std::string WordType(const std::string& tensor);
+  /// io_stream: every FIFO of the top function and its depth in words (the
+  /// Catapult build_prj.tcl sets them by directive).
+  std::vector<std::pair<std::string, int64_t>> fifo_depths;
 
  private:
   // ---- helpers of the kernel families (emitter.cpp) -----------------------------
@@ -151,6 +157,8 @@ class Emitter {
   void Quantize(int idx, const Layer& l);
   void Sign(int idx, const Layer& l);
   void Activation(int idx, const Layer& l);
+  /// The typedef `layer<idx>_param_t` of the plan's activation param_t (`what`: alpha, slope...).
+  std::string ParamTypedef(int idx, const Layer& l, const FixedType& data, const char* what);
   const ir::TablePlan& TablePlanOf(const Layer& l, ir::Slot s) const;  // emit_softmax.cpp
   void Softmax(int idx, const Layer& l);
 
@@ -176,6 +184,8 @@ void WriteProjectFiles(Emitter& e, const HlsOptions& opt, const fs::path& dir); 
 std::string TestbenchSource(Emitter& e, const std::string& ns_open, const std::string& ns_close,
                             const std::string& ns);                               // testbench.cpp
 void WriteFile(const fs::path& p, const std::string& text);                       // project_files.cpp
+/// The Catapult HLS build_prj.tcl of a project (catapult_tcl.cpp).
+std::string CatapultBuildTcl(const Emitter& e, const HlsOptions& opt);
 /// tb_data/tb_input_features.dat (HlsOptions::tb_input or deterministic
 /// samples) and tb_data/tb_output_predictions.dat (the emulator's outputs).
 void WriteTbData(Emitter& e, const HlsOptions& opt, const fs::path& dir);          // testbench.cpp

@@ -1,4 +1,4 @@
-// The Vitis/Vivado HLS project writer (see include/hlsforge/backends/hls_backend.h):
+// The Vitis/Vivado HLS and Catapult HLS project writer (see include/hlsforge/backends/hls_backend.h):
 // the entry points, and where the kernel library is read from (through
 // util/resource_dir.h). The layers are emitted by the kernel families around
 // emitter.h, the files written by project_files.cpp.
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "emitter.h"
+#include "hlsforge/ir/family.h"
 #include "hlsforge/util/resource_dir.h"
 
 namespace hlsforge::backends {
@@ -34,6 +35,7 @@ namespace fs = std::filesystem;
 Status CheckHlsGraph(const ir::Graph& g) {
   return CatchStatus([&] {
     HlsOptions o;
+    o.backend = ir::FamilyOf(g) == Family::AC ? "catapult" : "vitis";  // the dialect of the model's type family
     o.warn = [](const std::string&) {};
     detail::Emitter gen(g, o);
     gen.Run();
@@ -42,8 +44,7 @@ Status CheckHlsGraph(const ir::Graph& g) {
 
 Status WriteHlsProject(const ir::Graph& g, const HlsOptions& opt, const std::string& out_dir) {
   return CatchStatus([&] {
-    if (opt.backend != "vitis" && opt.backend != "vivado")
-      Fail(fmt::format("unknown backend '{}' (expected vitis or vivado)", opt.backend));
+    detail::Dialect::Of(opt.backend);  // throws for an unknown backend
     if (opt.project_name.empty() || !(std::isalpha(static_cast<unsigned char>(opt.project_name[0])) || opt.project_name[0] == '_') ||
         Sanitize(opt.project_name) != opt.project_name)
       Fail(fmt::format("project name '{}' is not a C identifier", opt.project_name));

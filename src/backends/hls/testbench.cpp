@@ -85,8 +85,8 @@ std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std:
     int64_t n = gen.tensor_size[t];
     if (stream) {
       const int64_t ws = gen.WordSize(t);
-      tb << fmt::format("        hls::stream<{0}> {1}(\"{1}\");\n        for (int i = 0; i < {2}; i += {3}) {{ {0} w; for (int j = 0; j < {3}; j++) w[j] = {4}(x[{5} + i + j]); {1}.write(w); }}\n",
-                        gen.WordType(t), gen.in_vars[i], n, ws, tn, off);
+      tb << fmt::format("        {6}\n        for (int i = 0; i < {2}; i += {3}) {{ {0} w; for (int j = 0; j < {3}; j++) w[j] = {4}(x[{5} + i + j]); {1}.write(w); }}\n",
+                        gen.WordType(t), gen.in_vars[i], n, ws, tn, off, gen.dialect.FifoVar(gen.WordType(t), gen.in_vars[i]));
     } else {
       tb << fmt::format("        static {} {}[{}];\n        for (int i = 0; i < {}; i++) {}[i] = x[{} + i];\n", tn, gen.in_vars[i], n, n, gen.in_vars[i], off);
     }
@@ -94,7 +94,7 @@ std::string TestbenchSource(Emitter& gen, const std::string& ns_open, const std:
   }
   for (size_t i = 0; i < gen.g.outputs.size(); ++i) {
     const auto& t = gen.g.outputs[i];
-    if (stream) tb << fmt::format("        hls::stream<{}> {}(\"{}\");\n", gen.WordType(t), gen.out_vars[i], gen.out_vars[i]);
+    if (stream) tb << "        " << gen.dialect.FifoVar(gen.WordType(t), gen.out_vars[i]) << "\n";
     else tb << fmt::format("        static {} {}[{}];\n", gen.tensor_tname[t], gen.out_vars[i], gen.tensor_size[t]);
   }
   std::string call_args;
@@ -174,7 +174,9 @@ void WriteTbData(Emitter& gen, const HlsOptions& opt, const fs::path& dir) {
   int64_t n_in = 0, n_out = 0;
   for (const auto& t : gen.g.inputs) n_in += gen.tensor_size[t];
   for (const auto& t : gen.g.outputs) n_out += gen.tensor_size[t];
-  NDArray x = opt.tb_input ? *opt.tb_input : DefaultTbInput(gen, std::max(1, opt.tb_samples));
+  if (!opt.tb_input && opt.tb_samples <= 0) return;
+  const int64_t fit = std::max<int64_t>(1, HlsOptions::kTbValueBudget / std::max<int64_t>(1, n_in + n_out));
+  NDArray x = opt.tb_input ? *opt.tb_input : DefaultTbInput(gen, static_cast<int>(std::min<int64_t>(opt.tb_samples, fit)));
   if (x.row_size() != n_in)
     Fail(fmt::format("testbench inputs: {} values per sample, the model takes {}", x.row_size(), n_in));
   x.shape = {x.rows(), n_in};

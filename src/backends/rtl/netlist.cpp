@@ -17,12 +17,10 @@ constexpr i128 kCap = static_cast<i128>(1) << 120;
 i128 Clamp(i128 v) { return v > kCap ? kCap : (v < -kCap ? -kCap : v); }
 
 int BitLen(i128 v) {  // v >= 0: bits of v (0 for 0)
-  int n = 0;
-  while (v > 0) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
+  if (v <= 0) return 0;
+  const auto u = static_cast<unsigned __int128>(v);
+  const uint64_t hi = static_cast<uint64_t>(u >> 64), lo = static_cast<uint64_t>(u);
+  return hi != 0 ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll(lo);
 }
 
 bool Fits(i128 lo, i128 hi, int w, bool s) {
@@ -139,12 +137,17 @@ int Netlist::In(int offset, int w, bool s) {
 
 int Netlist::Const(i128 v) {
   if (std::abs(static_cast<double>(v)) >= 0x1p119) throw Error("internal: constant too wide for the netlist");
+  // one node per value: nodes are immutable, and a big layer asks for the
+  // same few constants millions of times
+  if (auto it = consts_.find(v); it != consts_.end()) return it->second;
   Node n;
   n.op = Op::Const;
   n.lo = n.hi = v;
   n.w = BitsFor(v, v);
   n.s = v < 0;
-  return Push(n);
+  const int id = Push(n);
+  consts_.emplace(v, id);
+  return id;
 }
 
 int Netlist::Add(int a, int b, int k, bool sub, int cap) {

@@ -20,7 +20,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace hlsforge::backends::rtl {
@@ -77,6 +81,26 @@ struct Table {
   std::string comment;      ///< what the table holds (printed above it)
 };
 
+/// Nodes in fixed-size chunks: appending never moves a node (a 1 M-weight
+/// layer has millions; regrowing one vector of them cost more than building
+/// them), and indexing is one shift and one mask.
+class NodeStore {
+ public:
+  static constexpr int kChunkBits = 16;
+  void push_back(const Node& n) {
+    if ((size_ & kMask) == 0) chunks_.push_back(std::make_unique<Node[]>(size_t{1} << kChunkBits));
+    chunks_.back()[size_ & kMask] = n;
+    ++size_;
+  }
+  const Node& operator[](size_t i) const { return chunks_[i >> kChunkBits][i & kMask]; }
+  size_t size() const { return size_; }
+
+ private:
+  static constexpr size_t kMask = (size_t{1} << kChunkBits) - 1;
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  size_t size_ = 0;
+};
+
 class Netlist {
  public:
   /// Timing model (UltraScale+-class fabric, rough estimates used only to
@@ -131,6 +155,12 @@ class Netlist {
   /// 0 = combinational. The valid bit travels through the same ranks.
   /// t_in: arrival time of the inputs (ns; a previous layer without output
   /// registers), added to every node's time when cutting.
+  /// The text goes to `sink` in pieces of about 1 MB (a 1 M-weight layer
+  /// prints hundreds of MB: it is never held whole in memory).
+  void Emit(const std::function<void(std::string_view)>& sink, const std::string& name,
+            const std::string& comment, int in_bits, const std::vector<int>& outs, int out_w, int stages,
+            float t_in = 0) const;
+  /// Emit into one string (small modules, tests).
   std::string Emit(const std::string& name, const std::string& comment, int in_bits,
                    const std::vector<int>& outs, int out_w, int stages, float t_in = 0) const;
   /// Critical arrival time (ns) over the given output nodes.
@@ -145,7 +175,14 @@ class Netlist {
   int Push(Node n);
   /// `a op c` (op "<" or ">") of an exact node, both sides extended to one width.
   int CompareConst(int a, const char* op, i128 c);
-  std::vector<Node> nodes_;
+  struct I128Hash {
+    size_t operator()(i128 v) const {
+      const auto u = static_cast<unsigned __int128>(v);
+      return std::hash<uint64_t>()(static_cast<uint64_t>(u) ^ (static_cast<uint64_t>(u >> 64) * 0x9E3779B97F4A7C15ull));
+    }
+  };
+  NodeStore nodes_;
+  std::unordered_map<i128, int, I128Hash> consts_;  ///< value -> its one Const node
   std::vector<Table> tables_;
   std::vector<std::string> tmpls_;
 };

@@ -44,6 +44,14 @@ Netlist::Stats Netlist::Count(const std::vector<int>& outs) const {
 
 std::string Netlist::Emit(const std::string& name, const std::string& comment, int in_bits,
                           const std::vector<int>& outs, int out_w, int stages, float t_in) const {
+  std::string text;
+  Emit([&](std::string_view s) { text.append(s); }, name, comment, in_bits, outs, out_w, stages, t_in);
+  return text;
+}
+
+void Netlist::Emit(const std::function<void(std::string_view)>& sink, const std::string& name,
+                   const std::string& comment, int in_bits, const std::vector<int>& outs, int out_w, int stages,
+                   float t_in) const {
   const size_t N = nodes_.size();
   std::vector<char> live(N, 0);
   for (int o : outs) live[static_cast<size_t>(o)] = 1;
@@ -93,7 +101,15 @@ std::string Netlist::Emit(const std::string& name, const std::string& comment, i
   };
 
   fmt::memory_buffer out;
-  auto put = [&](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
+  constexpr size_t kChunk = size_t{1} << 20;
+  auto flush = [&] {
+    sink(std::string_view(out.data(), out.size()));
+    out.clear();
+  };
+  auto put = [&](std::string_view s) {
+    out.append(s.data(), s.data() + s.size());
+    if (out.size() >= kChunk) flush();
+  };
   int out_bits = static_cast<int>(outs.size()) * out_w;
   put(comment);
   put("// Unused-bit waiver: fixed-point truncation and wrapping keep only some bits of\n"
@@ -173,23 +189,28 @@ std::string Netlist::Emit(const std::string& name, const std::string& comment, i
     }
     put(fmt::format("  wire [{}:0] {} = {};\n", x.w - 1, Name(static_cast<int>(i)), e));
   }
-  // pipeline registers
-  bool any_reg = false;
-  fmt::memory_buffer regs, body;
-  for (size_t i = 0; i < N; ++i) {
-    if (!live[i] || nodes_[i].op == Op::Const) continue;
-    const int d = need[i] - stage[i];
-    for (int r = 1; r <= d; ++r) {
-      any_reg = true;
-      fmt::format_to(std::back_inserter(regs), "  reg [{}:0] {}_p{};\n", nodes_[i].w - 1, Name(static_cast<int>(i)), r);
-      fmt::format_to(std::back_inserter(body), "    {}_p{} <= {};\n", Name(static_cast<int>(i)), r,
-                     r == 1 ? Name(static_cast<int>(i)) : Name(static_cast<int>(i)) + "_p" + std::to_string(r - 1));
+  // pipeline registers: declarations, then one always block (two passes
+  // over the nodes instead of buffering either part)
+  auto for_each_reg = [&](auto&& f) {
+    for (size_t i = 0; i < N; ++i) {
+      if (!live[i] || nodes_[i].op == Op::Const) continue;
+      const int d = need[i] - stage[i];
+      for (int r = 1; r <= d; ++r) f(i, r);
     }
-  }
+  };
+  bool any_reg = false;
+  for_each_reg([&](size_t i, int r) {
+    any_reg = true;
+    fmt::format_to(std::back_inserter(out), "  reg [{}:0] n{}_p{};\n", nodes_[i].w - 1, i, r);
+    if (out.size() >= kChunk) flush();
+  });
   if (any_reg) {
-    out.append(regs.data(), regs.data() + regs.size());
     put("  always @(posedge clk) begin\n");
-    out.append(body.data(), body.data() + body.size());
+    for_each_reg([&](size_t i, int r) {
+      if (r == 1) fmt::format_to(std::back_inserter(out), "    n{}_p1 <= n{};\n", i, i);
+      else fmt::format_to(std::back_inserter(out), "    n{}_p{} <= n{}_p{};\n", i, r, i, r - 1);
+      if (out.size() >= kChunk) flush();
+    });
     put("  end\n");
   }
   // valid
@@ -212,7 +233,7 @@ std::string Netlist::Emit(const std::string& name, const std::string& comment, i
   }
   if (outs.empty()) put("  assign out_data = 1'b0;\n");
   put("endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n");
-  return fmt::to_string(out);
+  flush();
 }
 
 }  // namespace hlsforge::backends::rtl

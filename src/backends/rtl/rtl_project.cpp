@@ -77,6 +77,22 @@ void WriteText(const fs::path& p, const std::string& text) {
   if (!f) throw Error("cannot write '" + p.string() + "'");
 }
 
+TextFile::TextFile(const fs::path& p) : path_(p), f_(std::fopen(p.c_str(), "wb")) {
+  if (!f_) throw Error("cannot write '" + p.string() + "'");
+}
+TextFile::~TextFile() {
+  if (f_) std::fclose(f_);
+}
+void TextFile::Write(std::string_view s) {
+  if (!s.empty() && std::fwrite(s.data(), 1, s.size(), f_) != s.size())
+    throw Error("cannot write '" + path_.string() + "'");
+}
+void TextFile::Close() {
+  std::FILE* f = f_;
+  f_ = nullptr;
+  if (std::fclose(f) != 0) throw Error("cannot write '" + path_.string() + "'");
+}
+
 nlohmann::json DesignJson(const RtlDesign& d, const RtlOptions& opt) {
   using nlohmann::json;
   json j;

@@ -3,10 +3,12 @@
 // hlsforge_rtl.json and the README.
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hlsforge/backends/rtl_backend.h"
@@ -53,6 +55,21 @@ class TopBuilder {
 };
 
 void WriteText(const std::filesystem::path& p, const std::string& text);
+/// A text file written in pieces; Close() (or the destructor, silently)
+/// flushes it. Throws Error naming the path when a write fails.
+class TextFile {
+ public:
+  explicit TextFile(const std::filesystem::path& p);
+  ~TextFile();
+  TextFile(const TextFile&) = delete;
+  TextFile& operator=(const TextFile&) = delete;
+  void Write(std::string_view s);
+  void Close();
+
+ private:
+  std::filesystem::path path_;
+  std::FILE* f_ = nullptr;
+};
 nlohmann::json DesignJson(const RtlDesign& d, const RtlOptions& opt);
 std::string ProjectReadme(const RtlDesign& d, const RtlOptions& opt);
 

@@ -59,6 +59,15 @@ std::pair<int, int> MaxTree(Netlist& n, const std::vector<int>& x, size_t from, 
 }  // namespace
 
 StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
+  if (io.layer->plan && io.layer->plan->skip) {
+    // `Skip: true` (LayerPlan::skip): no softmax in the firmware, the input
+    // passed through in the output type (the emulator's SkippedSoftmaxKernel)
+    LayerRtl r;
+    const Format in_f = emu::detail::Fmt(io.in_type), res_f = emu::detail::Fmt(io.out_type);
+    for (int64_t i = 0; i < io.n_in; ++i) r.outs.push_back(Cast(r.net, InputWord(r.net, io, i), fx::frac(in_f), res_f));
+    r.summary = "skipped softmax (Skip: true): the input passed through";
+    return r;
+  }
   auto sp = emu::detail::ResolveSoftmax(io);
   if (!sp.ok()) return sp.status();
   const emu::detail::SoftmaxSpec& s = *sp;

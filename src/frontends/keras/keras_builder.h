@@ -126,6 +126,8 @@ void AddPooling(Builder& b, const KLayer& k);  ///< (Global)Max/AveragePooling1D
 void AddActivationLayer(Builder& b, const KLayer& k);  ///< Activation, QActivation
 void AddReLU(Builder& b, const KLayer& k);
 void AddLeakyReLU(Builder& b, const KLayer& k);
+/// ELU (alpha), ThresholdedReLU (theta), PReLU (weight 'alpha').
+void AddParametrizedActivation(Builder& b, const KLayer& k);
 void AddSoftmax(Builder& b, const KLayer& k);
 /// The layer(s) of a Keras activation spec (a name, or a QKeras quantizer)
 /// applied to `input`, named `name`; returns the output tensor.

@@ -21,6 +21,9 @@ const std::map<std::string, LayerHandler>& LayerTable() {
       {"QActivation", AddActivationLayer},
       {"ReLU", AddReLU},
       {"LeakyReLU", AddLeakyReLU},
+      {"ELU", AddParametrizedActivation},
+      {"ThresholdedReLU", AddParametrizedActivation},
+      {"PReLU", AddParametrizedActivation},
       {"Softmax", AddSoftmax},
       // normalization
       {"BatchNormalization", AddBatchNorm},

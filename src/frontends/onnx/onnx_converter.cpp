@@ -266,8 +266,9 @@ int Converter::NodeLayer(int i, ir::LayerKind kind, const Act& in, const std::ve
 /// Dense weight / bias, else "" (folded into other params, no precision of
 /// its own: BatchNormalization, Mul/Add constants).
 std::string Converter::ParamKeyOf(ir::LayerKind kind, int i, int j) const {
-  if (kind != ir::LayerKind::Dense) return "";
   const std::string& op = gp_.node(i).op_type();
+  if (kind == ir::LayerKind::Activation && op == "PRelu") return j == 1 ? "param" : "";
+  if (kind != ir::LayerKind::Dense) return "";
   if (op == "MatMul" || op == "Gemm") return j == 1 ? "weight" : (j == 2 && op == "Gemm" ? "bias" : "");
   if (op == "Add") return "bias";
   return "";

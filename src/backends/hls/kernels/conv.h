@@ -105,7 +105,7 @@ template <class T, unsigned rows, unsigned width, unsigned chan> struct line_buf
 /// Stores padded cell (y, x) in the line buffer: reads one word from `in` if
 /// the cell lies inside the image (G: in_height/in_width, pads, win_height).
 template <class word_T, typename G, class LB>
-void line_buffer_push(hls::stream<word_T>& in, LB& lb, unsigned y, unsigned x) {
+void line_buffer_push(fifo<word_T>& in, LB& lb, unsigned y, unsigned x) {
   #pragma HLS INLINE
   const bool inside = y >= G::pad_top && y < G::pad_top + G::in_height && x >= G::pad_left &&
                       x < G::pad_left + G::in_width;
@@ -134,7 +134,7 @@ template <typename CONFIG_T> struct conv_geometry : CONFIG_T {
 };
 
 template <class data_T, class res_T, typename CONFIG_T>
-void conv_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res,
+void conv_2d_stream(fifo<data_T>& data, fifo<res_T>& res,
                     const typename CONFIG_T::mult_config::weight_t weights[CONFIG_T::filt_height *
                                                                            CONFIG_T::filt_width * CONFIG_T::n_chan *
                                                                            CONFIG_T::n_filt],
@@ -180,7 +180,7 @@ RowLoop:
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
-void conv_1d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res,
+void conv_1d_stream(fifo<data_T>& data, fifo<res_T>& res,
                     const typename CONFIG_T::mult_config::weight_t weights[CONFIG_T::filt_width * CONFIG_T::n_chan *
                                                                            CONFIG_T::n_filt],
                     const typename CONFIG_T::mult_config::bias_t biases[CONFIG_T::n_filt]) {

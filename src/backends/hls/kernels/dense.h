@@ -17,9 +17,9 @@ struct dense_config {
   static const unsigned n_zeros = 0;
   static const unsigned multiplier_limit = 100;
   static const bool xnor_popcount = false;
-  typedef ap_fixed<16, 6> accum_t;
-  typedef ap_fixed<16, 6> bias_t;
-  typedef ap_fixed<16, 6> weight_t;
+  typedef fixed_t<16, 6> accum_t;
+  typedef fixed_t<16, 6> bias_t;
+  typedef fixed_t<16, 6> weight_t;
   template <class x_T, class y_T> using product = nnet::product::mult<x_T, y_T>;
 };
 

@@ -55,7 +55,7 @@ void resize_2d(data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::
 /// input row in a buffer and writes it scale_height times, each pixel
 /// scale_width times.
 template <class data_T, class res_T, typename CONFIG_T>
-void resize_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+void resize_2d_stream(fifo<data_T>& data, fifo<res_T>& res) {
   #pragma HLS INLINE off
   typedef typename res_T::value_type out_t;
   if (CONFIG_T::op == zero_padding) {

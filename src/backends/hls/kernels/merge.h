@@ -85,7 +85,7 @@ void concatenate(a_T a[CONFIG_T::outer * CONFIG_T::a_inner], b_T b[CONFIG_T::out
 
 /// Element-wise merge of two streams of equal words (n_elem elements in all).
 template <class a_T, class b_T, class res_T, typename CONFIG_T>
-void merge_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& res) {
+void merge_stream(fifo<a_T>& a, fifo<b_T>& b, fifo<res_T>& res) {
   #pragma HLS INLINE off
   for (unsigned w = 0; w < CONFIG_T::n_elem / res_T::size; w++) {
     #pragma HLS PIPELINE II=CONFIG_T::reuse_factor
@@ -106,7 +106,7 @@ void merge_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& 
 /// Channel concatenation (a_inner = a_T::size, b_inner = b_T::size) is one
 /// word of each input per output word.
 template <class a_T, class b_T, class res_T, typename CONFIG_T>
-void concatenate_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& res) {
+void concatenate_stream(fifo<a_T>& a, fifo<b_T>& b, fifo<res_T>& res) {
   #pragma HLS INLINE off
   typedef typename res_T::value_type out_t;
   constexpr unsigned block = CONFIG_T::a_inner + CONFIG_T::b_inner;

@@ -1,14 +1,13 @@
 // hlsforge HLS kernel library: common definitions (namespace nnet, the names
 // hls4ml users know). Header-only, synthesizable C++ (Vitis HLS / Vivado HLS);
-// compiled for C simulation against hlsforge's own ap_fixed.h / hls_stream.h.
+// compiled for C simulation against hlsforge's own ap_fixed.h / hls_stream.h
+// (Catapult HLS projects: ac_fixed.h / ac_channel.h; see nnet_types.h).
 // Written for hlsforge; semantics follow hls4ml's nnet_utils so that results
 // are bit-exact with hls4ml's C simulation and with hlsforge's emulator.
 #ifndef HLSFORGE_NNET_COMMON_H_
 #define HLSFORGE_NNET_COMMON_H_
 
-#include "ap_fixed.h"
-#include "ap_int.h"
-#include "hls_stream.h"
+#include "nnet_types.h"  // the type family: ap_fixed / hls::stream, or ac_fixed / ac_channel
 
 #ifndef DIV_ROUNDUP
 #define DIV_ROUNDUP(n, d) (((n) + (d) - 1) / (d))
@@ -87,16 +86,10 @@ template <class T> T min_of() {
   return T(0);
 }
 
-/// Top N bits of the word of x, as an unsigned table index.
-template <class T, int N> unsigned top_bits(T x) {
-  #pragma HLS INLINE
-  return (unsigned)x.range(T::width - 1, T::width - N).to_uint();
-}
-
 /// Real value of the T word whose top N bits are i (other bits zero).
 template <class T, int N> float value_of_top_bits(unsigned i) {
   T x = 0;
-  x.range(T::width - 1, T::width - N) = i;
+  set_top_bits<T, N>(x, i);
   return (float)x.to_double();
 }
 

@@ -15,8 +15,8 @@ struct batchnorm_config {
   static const unsigned io_type = io_parallel;
   static const unsigned reuse_factor = 1;
   static const unsigned multiplier_limit = 10;
-  typedef ap_fixed<16, 6> scale_t;
-  typedef ap_fixed<16, 6> bias_t;
+  typedef fixed_t<16, 6> scale_t;
+  typedef fixed_t<16, 6> bias_t;
 };
 
 template <class data_T, class res_T, typename CONFIG_T>

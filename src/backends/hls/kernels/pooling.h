@@ -33,7 +33,7 @@ struct pooling_config {
   static const unsigned pool_op = max_pool;
   static const bool count_pad = false;
   static const unsigned reuse_factor = 1;
-  typedef ap_fixed<16, 6> accum_t;
+  typedef fixed_t<16, 6> accum_t;
 };
 
 /// Pools one channel of one window: cells[k] with inside[k] (k < N).
@@ -122,7 +122,7 @@ template <typename CONFIG_T> struct pool_geometry : CONFIG_T {
 };
 
 template <class data_T, class res_T, typename CONFIG_T>
-void pooling_2d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+void pooling_2d_stream(fifo<data_T>& data, fifo<res_T>& res) {
   #pragma HLS INLINE off
   typedef typename data_T::value_type in_t;
   typedef typename res_T::value_type out_t;
@@ -163,7 +163,7 @@ RowLoop:
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
-void pooling_1d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+void pooling_1d_stream(fifo<data_T>& data, fifo<res_T>& res) {
   #pragma HLS INLINE
   pooling_2d_stream<data_T, res_T, CONFIG_T>(data, res);
 }
@@ -171,7 +171,7 @@ void pooling_1d_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
 /// Global pooling over a stream: a running max / sum per channel (the same
 /// order and casts as the window of pool_cells covering the whole image).
 template <class data_T, class res_T, typename CONFIG_T>
-void global_pooling_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+void global_pooling_stream(fifo<data_T>& data, fifo<res_T>& res) {
   #pragma HLS INLINE off
   typedef typename data_T::value_type in_t;
   typedef typename CONFIG_T::accum_t accum_t;

@@ -43,7 +43,7 @@ template <class x_T, class w_T> struct data_binary {
 
 template <class x_T, class w_T> struct both_binary {
   static const bool zero_free = false;
-  static ap_uint<1> product(x_T a, w_T w) {
+  static uint_t<1> product(x_T a, w_T w) {
     #pragma HLS INLINE
     return a == w;
   }
@@ -69,8 +69,8 @@ template <class res_T, typename CONFIG_T, bool XNOR> struct DenseCast {
 };
 template <class res_T, typename CONFIG_T> struct DenseCast<res_T, CONFIG_T, true> {
   static res_T cast(typename CONFIG_T::accum_t x) {
-    ap_int<ceillog2(CONFIG_T::n_in) + 2> c = x - ap_uint<bits_for(CONFIG_T::n_in / 2)>(CONFIG_T::n_in / 2);
-    return (res_T)(c * ap_uint<2>(2));
+    int_t<ceillog2(CONFIG_T::n_in) + 2> c = trunc_int(x - uint_t<bits_for(CONFIG_T::n_in / 2)>(CONFIG_T::n_in / 2));
+    return (res_T)(c * uint_t<2>(2));
   }
 };
 

@@ -27,12 +27,12 @@ struct softmax_config {
   static const unsigned io_type = io_parallel;
   static const unsigned reuse_factor = 1;
   static const softmax_implementation implementation = softmax_implementation::stable;
-  typedef ap_fixed<18, 8> table_t;
-  typedef ap_fixed<18, 8, AP_RND, AP_SAT> exp_table_t;
-  typedef ap_fixed<18, 8, AP_RND, AP_SAT> inv_table_t;
-  typedef ap_fixed<18, 8, AP_RND, AP_SAT> accum_t;
-  typedef ap_fixed<18, 8, AP_RND, AP_SAT> inv_inp_t;
-  typedef ap_ufixed<18, 8> inp_norm_t;
+  typedef fixed_t<18, 8> table_t;
+  typedef fixed_rnd_sat_t<18, 8> exp_table_t;
+  typedef fixed_rnd_sat_t<18, 8> inv_table_t;
+  typedef fixed_rnd_sat_t<18, 8> accum_t;
+  typedef fixed_rnd_sat_t<18, 8> inv_inp_t;
+  typedef ufixed_t<18, 8> inp_norm_t;
 };
 
 /// exp table addressed by the top bits of idx_T; `negate`: entry = exp(-v).
@@ -174,11 +174,11 @@ void softmax_legacy(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
       exp_res[i] += e;
     }
   }
-  // A local copy: passing the static const member itself to ap_uint's
+  // A local copy: passing the static const member itself to uint_t's
   // constructor odr-uses it, which needs an out-of-class definition (link error).
   const unsigned inv_n = CONFIG_T::inv_table_size;
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-    int idx = (exp_res[i] * ap_uint<bits_for(CONFIG_T::inv_table_size)>(inv_n) / ap_uint<7>(64)).to_int();
+    int idx = trunc_int(exp_res[i] * uint_t<bits_for(CONFIG_T::inv_table_size)>(inv_n) / uint_t<7>(64));
     if (idx < 0) idx = 0;
     if (idx > (int)CONFIG_T::inv_table_size - 1) idx = CONFIG_T::inv_table_size - 1;
     res[i] = (res_T)inv_table[idx];

@@ -13,7 +13,7 @@ namespace nnet {
 
 /// Reads N elements (N / word_T::size words) of stream s into a[0..N).
 template <class word_T, unsigned N>
-void stream_to_array(hls::stream<word_T>& s, typename word_T::value_type a[N]) {
+void stream_to_array(fifo<word_T>& s, typename word_T::value_type a[N]) {
   for (unsigned w = 0; w < N / word_T::size; w++) {
     #pragma HLS PIPELINE II=1
     word_T x = s.read();
@@ -26,7 +26,7 @@ void stream_to_array(hls::stream<word_T>& s, typename word_T::value_type a[N]) {
 
 /// Writes a[0..N) to stream s as N / word_T::size words.
 template <class word_T, unsigned N>
-void array_to_stream(const typename word_T::value_type a[N], hls::stream<word_T>& s) {
+void array_to_stream(const typename word_T::value_type a[N], fifo<word_T>& s) {
   for (unsigned w = 0; w < N / word_T::size; w++) {
     #pragma HLS PIPELINE II=1
     word_T x;
@@ -41,7 +41,7 @@ void array_to_stream(const typename word_T::value_type a[N], hls::stream<word_T>
 /// Copies every word of `in` (N_WORDS words) to `out1` and `out2`: a tensor
 /// read by two layers (a branch before a Merge).
 template <class word_T, unsigned N_WORDS>
-void clone_stream(hls::stream<word_T>& in, hls::stream<word_T>& out1, hls::stream<word_T>& out2) {
+void clone_stream(fifo<word_T>& in, fifo<word_T>& out1, fifo<word_T>& out2) {
   for (unsigned w = 0; w < N_WORDS; w++) {
     #pragma HLS PIPELINE II=1
     word_T x = in.read();

@@ -18,7 +18,7 @@ struct threshold_config {
   static const unsigned io_type = io_parallel;
   static const unsigned reuse_factor = 1;
   static const bool xnor_output = true;
-  typedef ap_fixed<16, 6> threshold_t;
+  typedef fixed_t<16, 6> threshold_t;
 };
 
 template <class data_T, class res_T, typename CONFIG_T>
@@ -41,7 +41,7 @@ void normalize_ternary_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_i
   #pragma HLS ARRAY_PARTITION variable=threshold_lo complete
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     const unsigned c = i % CONFIG_T::n_scale_bias;
-    ap_int<2> v;
+    int_t<2> v;
     if (data[i] > threshold_hi[c]) v = 1;
     else if (data[i] <= threshold_lo[c]) v = -1;
     else v = 0;

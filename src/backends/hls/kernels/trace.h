@@ -17,7 +17,7 @@
 #include <map>
 #include <string>
 
-#include "hls_stream.h"
+#include "nnet_types.h"
 
 namespace nnet {
 
@@ -74,7 +74,7 @@ template <class T, unsigned N> void trace_array(const char* /*layer*/, unsigned 
 /// read, recorded and written back in order (the C simulation runs the
 /// dataflow processes one after the other, so the stream holds the layer's
 /// whole output when this runs).
-template <class W, unsigned WORDS> void trace_stream(const char* /*layer*/, unsigned id, hls::stream<W>& s) {
+template <class W, unsigned WORDS> void trace_stream(const char* /*layer*/, unsigned id, fifo<W>& s) {
   csim_trace& t = csim_trace::get();
   if (!t.on()) return;
   double buf[256];
