@@ -8,7 +8,9 @@ Run from the repository after building with -DHLSFORGE_PYTHON=ON:
     PYTHONPATH=build/python /usr/bin/python3 examples/python_workflow.py [OUT_DIR]
 
 (or after `pip install --no-build-isolation .`). Writes OUT_DIR (default
-out/python_workflow): the HLS project, weights.png and activations.png.
+out/python_workflow): the HLS project, the profile report (report/index.html)
+and the suggested config (suggested.yml); and the plots weights.png and
+activations.png into examples/output (committed, shown in the README).
 """
 import gzip
 import os
@@ -21,6 +23,7 @@ import hlsforge
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "models", "TFC_2W2A.onnx")
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join("out", "python_workflow")
+PLOTS = os.path.join(HERE, "output")
 
 
 def read_idx(path):
@@ -60,11 +63,23 @@ for c in hlsforge.profiling.counters(model, x[:1000]):
     print(f"{c['layer']:>24} {c['type']:>24}  wrapped {c['wrapped']:>6}  saturated {c['saturated']:>6}  "
           f"rounded to 0 {c['rounded_to_zero']:>6}")
 os.makedirs(OUT, exist_ok=True)
+os.makedirs(PLOTS, exist_ok=True)
 wfig, afig = hlsforge.profiling.numerical(model, x[:1000])
-wfig.savefig(os.path.join(OUT, "weights.png"), dpi=80)
-afig.savefig(os.path.join(OUT, "activations.png"), dpi=80)
+wfig.savefig(os.path.join(PLOTS, "weights.png"), dpi=60)
+afig.savefig(os.path.join(PLOTS, "activations.png"), dpi=60)
+print("report:", hlsforge.profiling.report(model, x[:1000], os.path.join(OUT, "report")))
 
-# 5. Trace one layer and write the HLS project.
+# 5. The narrowest result precision per layer with no overflow on the data.
+suggestion = hlsforge.profiling.suggest_config(model, x[:1000], output=os.path.join(OUT, "suggested.yml"),
+                                               details=True)
+for layer, old, new in suggestion["changes"]:
+    print(f"suggested {layer}: {old} -> {new}")
+narrow = hlsforge.converters.convert_from_onnx_model(MODEL, hls_config=suggestion["config"],
+                                                     output_dir=os.path.join(OUT, "prj_suggested"))
+acc_narrow = np.mean(np.argmax(narrow.predict(x), axis=1) == labels)
+print(f"top-1 with the suggested precisions: {acc_narrow:.4f}")
+
+# 6. Trace one layer and write the HLS project.
 trace = model.trace(x[:4])
 print("traced layers:", ", ".join(f"{k} {v.shape[1:]}" for k, v in trace.items()))
 model.write()

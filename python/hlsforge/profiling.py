@@ -9,14 +9,20 @@ clip or waste bits.
   mode), log2 scale, box plots, with the range representable by each chosen
   precision drawn behind them as a band from its LSB to its largest
   magnitude.
+* ``suggest_config(model, X)``: the model's config (hls4ml layout) with each
+  layer's narrowest result precision that wraps or saturates nothing on
+  ``X``, its LSB kept (``hlsforge profile --suggest-config``).
+* ``report(model, X, directory)``: the HTML page with the counters table and
+  SVG box plots that ``hlsforge profile --report`` writes.
 """
 import math
+import os
 
 import numpy as np
 
 from . import _core
 
-__all__ = ["counters", "numerical", "type_band"]
+__all__ = ["counters", "numerical", "report", "suggest_config", "type_band"]
 
 
 def counters(model, X):
@@ -26,6 +32,43 @@ def counters(model, X):
     the C++ header hlsforge/emu/numerics.h). X as for predict."""
     model.compile()
     return model._core.numerics(X)
+
+
+def suggest_config(model, X, output=None, max_rounds=16, details=False):
+    """The model's config (a dict in hls4ml's layout; the default config when
+    the model was converted without one) with ``LayerName: <layer>:
+    Precision: result`` set, for every layer whose result type is not already
+    the narrowest that holds all its values on ``X`` with no wrapped or
+    saturated value after rounding to the type's LSB. The suggested type
+    keeps the fractional bits, quantization and overflow modes and
+    signedness (signed if an unsigned type saw negative values); only the
+    width changes. Widening a layer that overflowed changes the values after
+    it, so the profile is repeated with the new config until no type changes
+    (one round per such layer in a chain, at most ``max_rounds`` profiles).
+
+    output: also write the config as YAML to this path. details=True returns
+    a dict instead: config, yaml, changes [(layer, from, to)], not_settable
+    (layers a config cannot retype: made by a pass, or a quantizer's type),
+    counts (as ``counters``, under the suggested config), rounds, converged.
+    Raises hlsforge.Error as ``predict`` does for a bad X.
+    """
+    model.compile()
+    r = _core.suggest_config(model._core, model.path, model.config, model.weights, model.io_type or "", X,
+                             int(max_rounds))
+    if output is not None:
+        with open(output, "w") as f:
+            f.write(r["yaml"])
+    return r if details else r["config"]
+
+
+def report(model, X, directory):
+    """Writes the numerical profile of ``model`` on ``X`` into ``directory``:
+    index.html (the counters table), activations.svg and weights.svg (box
+    plots of log2 |value| per layer over the band of each precision). An
+    existing report there is replaced. Returns the path of index.html."""
+    model.compile()
+    model._core.profile_report(X, str(directory))
+    return os.path.join(str(directory), "index.html")
 
 
 def type_band(type_name):

@@ -22,6 +22,8 @@
 #include "hlsforge/emu/numerics.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
+#include "hlsforge/report/profile_report.h"
+#include "hlsforge/report/suggest_config.h"
 #include "pyconvert.h"
 
 namespace hlsforge::py {
@@ -50,8 +52,8 @@ std::optional<ir::ModelConfig> ConfigArg(pb::handle cfg, std::string* yaml) {
   return ValueOrThrow(ir::ParseConfig(*yaml, "hls_config"));
 }
 
-Model Load(const std::string& path, pb::handle hls_config, const std::string& weights, const std::string& io_type,
-           std::optional<std::vector<std::string>> passes) {
+flow::Options LoadOptions(const std::string& weights, const std::string& io_type,
+                          std::optional<std::vector<std::string>> passes) {
   flow::Options opt;
   opt.weights_path = weights;
   if (io_type == "io_stream") opt.io_type = ir::IOType::Stream;
@@ -59,6 +61,12 @@ Model Load(const std::string& path, pb::handle hls_config, const std::string& we
   else if (!io_type.empty())
     throw Error("io_type '" + io_type + "' not accepted: expected 'io_parallel' or 'io_stream'");
   opt.passes = std::move(passes);
+  return opt;
+}
+
+Model Load(const std::string& path, pb::handle hls_config, const std::string& weights, const std::string& io_type,
+           std::optional<std::vector<std::string>> passes) {
+  const flow::Options opt = LoadOptions(weights, io_type, std::move(passes));
   std::string yaml;
   std::optional<ir::ModelConfig> cfg = ConfigArg(hls_config, &yaml);
   Model m;
@@ -232,13 +240,7 @@ pb::tuple TypeRange(const std::string& type) {
   return pb::make_tuple(t.min_value(), t.max_value(), std::ldexp(1.0, t.integer() - t.width()));
 }
 
-pb::list Numerics(const Model& m, pb::handle x, int threads) {
-  NDArray a = Input(m, x);
-  std::vector<emu::TensorCounts> c;
-  {
-    pb::gil_scoped_release nogil;
-    c = ValueOrThrow(emu::CountNumerics(*m.g, a));
-  }
+pb::list CountsToList(const std::vector<emu::TensorCounts>& c) {
   pb::list out;
   for (const emu::TensorCounts& t : c) {
     pb::dict e;
@@ -252,9 +254,57 @@ pb::list Numerics(const Model& m, pb::handle x, int threads) {
     e["min"] = t.min;
     e["max"] = t.max;
     e["exact"] = t.exact;
+    const std::optional<FixedType> s = emu::SuggestResultType(t);
+    e["suggested"] = s ? pb::object(pb::str(s->ToConfigString())) : pb::object(pb::none());
     out.append(e);
   }
   return out;
+}
+
+pb::list Numerics(const Model& m, pb::handle x, int threads) {
+  NDArray a = Input(m, x);
+  std::vector<emu::TensorCounts> c;
+  {
+    pb::gil_scoped_release nogil;
+    c = ValueOrThrow(emu::CountNumerics(*m.g, a));
+  }
+  return CountsToList(c);
+}
+
+/// report::SuggestConfig for the model `m` was loaded as (path, hls_config,
+/// weights, io_type as for load): a dict with yaml, config (the dict),
+/// changes [(layer, from, to)], not_settable, counts (under the suggested
+/// config), rounds, converged.
+pb::dict SuggestConfig(const Model& m, const std::string& path, pb::handle hls_config, const std::string& weights,
+                       const std::string& io_type, pb::handle x, int max_rounds) {
+  NDArray a = Input(m, x);
+  const flow::Options opt = LoadOptions(weights, io_type, std::nullopt);
+  std::string yaml;
+  std::optional<ir::ModelConfig> cfg = ConfigArg(hls_config, &yaml);
+  report::ConfigSuggestion s;
+  {
+    pb::gil_scoped_release nogil;
+    s = ValueOrThrow(report::SuggestConfig(path, cfg, opt, a, max_rounds));
+  }
+  pb::dict d;
+  d["yaml"] = s.yaml;
+  d["config"] = YamlToDict(s.yaml, path + " <suggested config>");
+  pb::list changes;
+  for (const report::TypeChange& c : s.changes) changes.append(pb::make_tuple(c.layer, c.from, c.to));
+  d["changes"] = changes;
+  d["not_settable"] = s.not_settable;
+  d["counts"] = CountsToList(s.counts);
+  d["rounds"] = s.rounds;
+  d["converged"] = s.converged;
+  return d;
+}
+
+/// report::WriteProfileReport of the model on x into `dir`.
+void ProfileReport(const Model& m, pb::handle x, const std::string& dir, const std::string& data_name) {
+  NDArray a = Input(m, x);
+  pb::gil_scoped_release nogil;
+  const std::vector<emu::TensorCounts> c = ValueOrThrow(emu::CountNumerics(*m.g, a));
+  ThrowIfError(report::WriteProfileReport(dir, *m.g, c, {}, data_name));
 }
 
 }  // namespace
@@ -288,6 +338,7 @@ PYBIND11_MODULE(_core, m) {
       .def("plan", &Plan)
       .def("layers", &Layers)
       .def("numerics", &Numerics, pb::arg("x"), pb::arg("threads") = 0)
+      .def("profile_report", &ProfileReport, pb::arg("x"), pb::arg("dir"), pb::arg("data_name") = "the input array")
       .def_property_readonly("config_yaml", [](const Model& mo) { return mo.config_yaml; })
       .def_property_readonly("name", [](const Model& mo) { return mo.g->name; })
       .def_property_readonly("input_shape", [](const Model& mo) { return hlsforge::cli::InputShape(*mo.g); })
@@ -299,5 +350,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("config_from_model", &ConfigFromModel, pb::arg("path"), pb::arg("granularity") = "name",
         pb::arg("weights") = "");
   m.def("type_range", &TypeRange, pb::arg("type"));
+  m.def("suggest_config", &SuggestConfig, pb::arg("model"), pb::arg("path"), pb::arg("hls_config"),
+        pb::arg("weights"), pb::arg("io_type"), pb::arg("x"), pb::arg("max_rounds") = 16);
   m.def("trace_file_name", &hlsforge::cli::TraceFileName, pb::arg("layer"));
 }

@@ -69,6 +69,12 @@ void Count(int64_t w, Format wf, int64_t word, Format to, TensorCounts& c) {
   c.min = std::min(c.min, v);
   c.max = std::max(c.max, v);
   ++c.values;
+  if (v == 0) {
+    ++c.zeros;
+  } else {
+    const double b = std::floor(std::log2(std::fabs(v)) * kLog2BinsPerOctave) - kLog2MinBin;
+    ++c.log2_hist[static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kLog2Bins - 1)))];
+  }
   if (r > hi || r < lo) ++(to.o == fx::Overflow::WRAP ? c.wrapped : c.saturated);
   else if (r == 0 && w != 0) ++c.rounded_to_zero;
   if (fx::cast(w, wf, to) != word) c.exact = false;
@@ -106,6 +112,7 @@ StatusOr<std::vector<TensorCounts>> CountNumerics(const ir::Graph& g, const NDAr
         e.c.tensor = g.inputs[0];
         e.out_t = *in_type;
         e.c.type = TypeName(e.out_t);
+        e.c.result = e.out_t;
         e.countable = !ir::IsXnorType(e.out_t);
         if (!l.output.empty() && l.output != g.inputs[0]) {  // an alias of the graph input
           producer[l.output] = l.name;
@@ -119,6 +126,7 @@ StatusOr<std::vector<TensorCounts>> CountNumerics(const ir::Graph& g, const NDAr
       if (!ot.type) throw Error("layer \"" + l.name + "\": output tensor '" + l.output + "': precision unresolved");
       e.out_t = *ot.type;
       e.c.type = TypeName(e.out_t);
+      e.c.result = e.out_t;
       auto in_of = [&](const std::string& t, std::string* prod, FixedType* ty, int64_t* n) {
         auto p = producer.find(t);
         if (p == producer.end()) throw Error("layer \"" + l.name + "\": input tensor '" + t + "' not produced before it");
@@ -162,6 +170,8 @@ StatusOr<std::vector<TensorCounts>> CountNumerics(const ir::Graph& g, const NDAr
       entries.push_back(std::move(e));
     }
 
+    for (Entry& e : entries)
+      if (e.countable) e.c.log2_hist.assign(kLog2Bins, 0);
     Options opt;
     std::vector<int64_t> a, b, w, ref;
     detail::Scratch scratch;
@@ -219,11 +229,36 @@ StatusOr<std::vector<TensorCounts>> CountNumerics(const ir::Graph& g, const NDAr
     }
     for (Entry& e : entries) {
       if (!e.countable) e.c.exact = false;
+      if (e.c.values == 0) e.c.log2_hist.clear();
       result.push_back(std::move(e.c));
     }
   });
   if (!st.ok()) return st;
   return result;
+}
+
+std::optional<FixedType> SuggestResultType(const TensorCounts& c) {
+  if (c.values == 0 || !std::isfinite(c.min) || !std::isfinite(c.max)) return std::nullopt;
+  const FixedType& t = c.result;
+  const int f = t.fractional();
+  if (f < 0 || f > kMaxWideFrac) return std::nullopt;
+  // The extreme values rounded to the LSB 2^-f by the type's quantization
+  // mode, as words of that LSB (a wide SAT word keeps them exact).
+  const fx::Format wf{kWideBits, kWideBits - f, true, t.quant(), fx::Overflow::SAT, t.family()};
+  const int64_t lo = fx::from_double(c.min, wf), hi = fx::from_double(c.max, wf);
+  if (lo <= fx::min_word(wf.w, true) || hi >= fx::max_word(wf.w, true)) return std::nullopt;  // clipped
+  const bool is_signed = t.is_signed() || lo < 0;
+  const bool sym = is_signed && t.overflow() == fx::Overflow::SAT_SYM;
+  for (int width = 1; width <= 64; ++width) {
+    const fx::i128 top = fx::max_exact(width, is_signed);
+    const fx::i128 bottom = fx::min_exact(width, is_signed) + (sym && width > 1 ? 1 : 0);
+    if (hi <= top && lo >= bottom) {
+      if (t.is_integer_type() && f == 0 && t.quant() == fx::Quant::TRN && t.overflow() == fx::Overflow::WRAP)
+        return FixedType::Int(width, is_signed, t.family());
+      return FixedType(width, width - f, is_signed, t.quant(), t.overflow(), t.family());
+    }
+  }
+  return std::nullopt;
 }
 
 std::string FormatNumerics(const std::vector<TensorCounts>& counts) {

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import hlsforge
-from conftest import CLI, REPO, convert, corpus_root, model_files, random_input
+from conftest import CLI, REPO, convert, corpus_root, model_files, random_input, skip_unless_full
 
 MODELS = model_files()
 BUNDLED = model_files(os.path.join(REPO, "tests", "data"))
@@ -27,6 +27,7 @@ def test_bundled_models_are_found():
 @pytest.mark.parametrize("case", MODELS, ids=_id)
 def test_predict_and_trace_equal_cli(case, tmp_path, cli):
     path, weights = case
+    skip_unless_full(path)
     wargs = ["--weights", weights] if weights else []
     try:
         model = convert(path, weights, output_dir=str(tmp_path / "prj"))

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,14 +40,35 @@ namespace hlsforge::emu {
 struct TensorCounts {
   std::string layer;   ///< layer name (the Input layer for the graph input)
   std::string tensor;  ///< output tensor name
-  std::string type;    ///< result type (hls4ml config spelling)
+  std::string type;    ///< result type (vendor spelling, FixedType::ToString)
+  FixedType result;    ///< the result type itself
   int64_t values = 0;  ///< elements counted (rows x tensor size)
   int64_t wrapped = 0, saturated = 0, rounded_to_zero = 0;
   /// Range of v (the values before the cast) over the data; +inf/-inf when
   /// nothing was counted.
   double min = 0, max = 0;
   bool exact = true;   ///< see the header comment
+  /// Distribution of log2 |v| over the counted values: bin k holds the
+  /// values with floor(log2 |v| * kLog2BinsPerOctave) == k + kLog2MinBin
+  /// (clamped into the first / last bin); `zeros` counts v == 0. Empty when
+  /// nothing was counted.
+  std::vector<int64_t> log2_hist;
+  int64_t zeros = 0;
 };
+
+constexpr int kLog2BinsPerOctave = 4;
+constexpr int kLog2MinBin = -64 * kLog2BinsPerOctave;  ///< 2^-64
+constexpr int kLog2Bins = 128 * kLog2BinsPerOctave;    ///< up to 2^64
+
+/// The narrowest type that holds every counted value of `c` with no
+/// overflow (no wrapped or saturated value) after rounding to the current
+/// result type's LSB: the result type's fractional bits F, quantization and
+/// overflow modes, signedness and family are kept (a signed type when an
+/// unsigned one saw negative values); only the width W (hence the integer
+/// bits W - F) changes, at least 1. For SAT_SYM the most negative word does
+/// not count as in range. nullopt when nothing was counted (no values, or
+/// a code rather than a number) or when the data needs more than 64 bits.
+std::optional<FixedType> SuggestResultType(const TensorCounts& c);
 
 /// Counts over `input` ([N, input shape...], as emu::Predict takes it), one
 /// entry per layer in layer order. Rows are processed in blocks of 4096, so
