@@ -1,7 +1,12 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 
 #include "commands.h"
 #include "nonfinite.h"
@@ -173,6 +178,25 @@ std::string TraceFileName(const std::string& layer) {
   for (char& c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
   return s;
+}
+
+void WriteTextFile(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) throw Error(path + ": cannot write: " + std::strerror(errno));
+    f << text;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot rename temporary file into place: " + err);
+  }
 }
 
 }  // namespace hlsforge::cli
