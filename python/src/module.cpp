@@ -12,14 +12,18 @@
 // RuntimeError and ValueError) with the located message the CLI prints.
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "commands.h"
+#include "nonfinite.h"
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/backends/rtl_backend.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/emu/numerics.h"
+#include "hlsforge/emu/predict_blocks.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/config.h"
 #include "hlsforge/report/profile_report.h"
@@ -109,15 +113,90 @@ emu::Options EmuOptions(bool float_mode, int threads) {
   return o;
 }
 
+/// predict: a batch [N, ...] (2 or more dimensions) is read in place, without
+/// a whole-array copy, and predicted by emu::PredictBlocks (as `hlsforge
+/// predict` streams a .npy; same values bit for bit) on `threads` contiguous
+/// row ranges at once (0 = all cores), each range's blocks converted,
+/// predicted and written straight into the float64 result by its own thread
+/// (so conversion and copies run in parallel too), the GIL released. A
+/// single sample (1-d array) takes the whole-array path (Input).
 pb::array Predict(const Model& m, pb::handle x, bool float_mode, int threads) {
-  NDArray a = Input(m, x);
-  const emu::Options o = EmuOptions(float_mode, threads);
+  emu::Options o = EmuOptions(float_mode, threads);
+  pb::array arr = CheckedArray(x, "input array");
+  if (arr.ndim() < 2) {
+    NDArray a = Input(m, arr);
+    NDArray y;
+    {
+      pb::gil_scoped_release nogil;
+      y = ValueOrThrow(emu::Predict(*m.g, a, o));
+      cli::ToSourceLayout(*m.g, y);
+    }
+    return ArrayToPython(std::move(y));
+  }
+  NdArrayView view;
+  view.data = arr.data();
+  view.descr = arr.itemsize() == 8 ? "<f8" : "<f4";
+  for (pb::ssize_t i = 0; i < arr.ndim(); ++i) view.shape.push_back(arr.shape(i));
+  // The per-sample shape decides FitInput's outcome (its message names the
+  // whole shape): checked once on an empty probe.
+  NDArray probe;
+  probe.shape = view.shape;
+  if (!cli::FitInput(*m.g, probe, "input array").ok()) {
+    probe.shape[0] = 0;
+    ThrowIfError(cli::FitInput(*m.g, probe, "input array"));
+  }
+  const int64_t n = view.rows(), in_row = view.row_size();
+  const size_t item = static_cast<size_t>(arr.itemsize());
   NDArray y;
+  std::vector<int64_t> nonfinite(3, 0);  // NaN, +Inf, -Inf
   {
     pb::gil_scoped_release nogil;
-    y = ValueOrThrow(emu::Predict(*m.g, a, o));
-    cli::ToSourceLayout(*m.g, y);
+    auto prepare = [&m](int64_t* counts) {
+      return [&m, counts](int64_t, NDArray& b) {
+        for (double v : b.data)
+          if (!std::isfinite(v)) ++counts[std::isnan(v) ? 0 : (v > 0 ? 1 : 2)];
+        return cli::FitInput(*m.g, b, "input array");
+      };
+    };
+    // The output's per-sample shape (source layout): an empty prediction.
+    NdArrayView none = view;
+    none.shape[0] = 0;
+    ThrowIfError(emu::PredictBlocks(*m.g, none, o, [&](int64_t, NDArray& b) {
+      cli::ToSourceLayout(*m.g, b);
+      y.shape = b.shape;
+      return Status::Ok();
+    }, {}, "input array"));
+    y.shape[0] = n;
+    const int64_t out_row = y.row_size();
+    y.data.resize(static_cast<size_t>(n * out_row));
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(
+        n / 1024, threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())));
+    std::vector<Status> status(static_cast<size_t>(parts), Status::Ok());
+    std::vector<std::vector<int64_t>> counts(static_cast<size_t>(parts), std::vector<int64_t>(3, 0));
+    auto run = [&](int64_t k) {
+      const int64_t first = n * k / parts, last = n * (k + 1) / parts;
+      NdArrayView part = view;
+      part.data = static_cast<const char*>(view.data) + static_cast<size_t>(first * in_row) * item;
+      part.shape[0] = last - first;
+      emu::Options po = o;
+      po.threads = 1;
+      emu::BlockOptions bo;
+      bo.prepare = prepare(counts[static_cast<size_t>(k)].data());
+      status[static_cast<size_t>(k)] = emu::PredictBlocks(*m.g, part, po, [&](int64_t r, NDArray& b) {
+        cli::ToSourceLayout(*m.g, b);
+        std::copy(b.data.begin(), b.data.end(), y.data.begin() + (first + r) * out_row);
+        return Status::Ok();
+      }, bo, "input array");
+    };
+    std::vector<std::thread> pool;
+    for (int64_t k = 1; k < parts; ++k) pool.emplace_back(run, k);
+    run(0);
+    for (std::thread& t : pool) t.join();
+    for (const Status& st : status) ThrowIfError(st);
+    for (const auto& c : counts)
+      for (int i = 0; i < 3; ++i) nonfinite[static_cast<size_t>(i)] += c[static_cast<size_t>(i)];
   }
+  cli::WarnNonFiniteCounts(nonfinite[0], nonfinite[1], nonfinite[2], "input array");
   return ArrayToPython(std::move(y));
 }
 

@@ -101,7 +101,7 @@ pb::object YamlToDict(const std::string& yaml_text, const std::string& what) {
   }
 }
 
-NDArray ArrayFromPython(pb::handle x, const std::string& what) {
+pb::array CheckedArray(pb::handle x, const std::string& what) {
   pb::array a = pb::array::ensure(x);
   if (!a) {
     PyErr_Clear();
@@ -111,6 +111,13 @@ NDArray ArrayFromPython(pb::handle x, const std::string& what) {
   if (dt.kind() != 'f' || (dt.itemsize() != 4 && dt.itemsize() != 8))
     throw Error(what + ": input dtype '" + pb::str(dt.attr("name")).cast<std::string>() +
                 "' not accepted: expected float32 or float64 values");
+  if (dt.itemsize() == 8) return pb::array_t<double, pb::array::c_style | pb::array::forcecast>::ensure(a);
+  return pb::array_t<float, pb::array::c_style | pb::array::forcecast>::ensure(a);
+}
+
+NDArray ArrayFromPython(pb::handle x, const std::string& what) {
+  pb::array a = CheckedArray(x, what);
+  const pb::dtype dt = a.dtype();
   NDArray out;
   for (pb::ssize_t i = 0; i < a.ndim(); ++i) out.shape.push_back(a.shape(i));
   out.data.resize(static_cast<size_t>(a.size()));

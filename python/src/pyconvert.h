@@ -29,6 +29,11 @@ std::string DictToYaml(pb::handle config, const std::string& what);
 /// str otherwise ("fixed<16,6>", "auto", "Latency").
 pb::object YamlToDict(const std::string& yaml_text, const std::string& what);
 
+/// A numpy array (or anything numpy.asarray accepts) of float32/float64
+/// values, C-contiguous in native byte order (a copy only when it is not).
+/// Error: another dtype (names `what` and the dtype).
+pb::array CheckedArray(pb::handle x, const std::string& what);
+
 /// A numpy array (or anything numpy.asarray accepts) of float32/float64 values
 /// as an NDArray of doubles (one copy). Error: another dtype (names `what`
 /// and the dtype).

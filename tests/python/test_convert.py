@@ -121,3 +121,26 @@ def test_predict_from_several_threads():
     with ThreadPoolExecutor(4) as pool:
         parallel = list(pool.map(lambda x: model.predict(x, threads=1), xs))
     assert all(np.array_equal(a, b) for a, b in zip(serial, parallel))
+
+
+@pytest.mark.parametrize("model_rel", ["onnx/three_layer_keras.onnx", "onnx/conv1d_small_keras.onnx"])
+def test_predict_of_a_large_batch_in_row_ranges_equals_the_cli(model_rel, tmp_path, cli):
+    # A batch of >= 2048 rows is predicted on several row ranges at once, each
+    # in blocks written straight into the result: any split gives the CLI's
+    # output bit for bit; a float32 and a non-contiguous float64 view alike.
+    path = os.path.join(REPO, "tests", "data", "models", model_rel)
+    model = convert(path)
+    rows = 5003 if "conv" not in model_rel else 2111
+    x = random_input(model, rows=rows, seed=7).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    cli("predict", path, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    ref = np.load(tmp_path / "y.npy")
+    assert np.unique(ref).size > 100, "the outputs must vary"
+    for threads in (0, 1, 2, 3):
+        assert np.array_equal(model.predict(x, threads=threads), ref), threads
+    wide = np.zeros((rows * 2,) + x.shape[1:], dtype=np.float64)
+    wide[::2] = x
+    assert np.array_equal(model.predict(wide[::2]), ref)
+    x[17].flat[0] = np.nan  # counted and warned, the rest unchanged
+    y = model.predict(x)
+    assert np.array_equal(np.delete(y, 17, axis=0), np.delete(ref, 17, axis=0))
