@@ -98,8 +98,8 @@ new:     float x = value_of_top_bits<idx_T, N>(i + 1);  // the exp argument
 tests: test_backends:HlsProperty.*
 == 11 HLS legacy softmax: 1/x table index over [0, 32) instead of [0, 64)
 file: src/backends/hls/kernels/softmax.h
-old: / ap_uint<7>(64)).to_int();
-new: / ap_uint<7>(32)).to_int();
+old: (inv_n) / uint_t<7>(64));
+new: (inv_n) / uint_t<7>(32));
 tests: test_backends:HlsProperty.*
 == 12 HLS average pooling: wrong accumulator type (the input type)
 file: src/backends/hls/kernels/pooling.h
@@ -183,8 +183,8 @@ new:   if (f.q == Quant::RND && f.o == Overflow::SAT) return QuantizeInputAs<Qua
 tests: test_emu:*Golden*  test_backends:HlsProperty.*:HlsCnnProperty.*
 == 28 emulator sigmoid/tanh: off-by-one table index
 file: src/emu/activation.cpp
-old:           int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_size / 2;
-new:           int64_t idx = ScaledIndex(in[i], in_f, table_size, div) + table_size / 2 - 1;
+old:     const int64_t idx = ScaledIndex(x, in_f, table.table_size, table.div) + table.offset;
+new:     const int64_t idx = ScaledIndex(x, in_f, table.table_size, table.div) + table.offset - 1;
 tests: test_emu:*Golden*  test_backends:HlsProperty.*
 == 29 emulator thresholded ReLU: tie counted as above (>= theta)
 file: src/emu/activation.cpp
@@ -251,6 +251,31 @@ file: src/backends/hls/testbench.cpp
 old: %.17g\", ({} > 0 || i > 0)
 new: %.6g\", ({} > 0 || i > 0)
 tests: test_backends:HlsProperty.*
+== 42 RTL constant matrix-vector product: drop the bias (adder-tree constant 0)
+file: src/backends/rtl/cmvm.cpp
+old: r.outs.push_back(SumTree(n, terms, p.c[static_cast<size_t>(j)], p.cap));
+new: r.outs.push_back(SumTree(n, terms, 0, p.cap));
+tests: test_rtl:RtlProperty.*
+== 43 RTL canonical signed digits: every digit with the wrong sign flag
+file: src/backends/rtl/netlist.cpp
+old:       d.push_back({e, digit < 0});
+new:       d.push_back({e, digit > 0});
+tests: test_rtl:RtlProperty.*
+== 44 RTL ternary threshold: drop the low tie (x < le instead of x <= le)
+file: src/backends/rtl/threshold.cpp
+old: n.LessConst(x, static_cast<i128>(s.le[ch]) + 1)
+new: n.LessConst(x, static_cast<i128>(s.le[ch]))
+tests: test_rtl:RtlProperty.*:RtlAcceptance.SmallBundledModelsCi
+== 45 RTL cast: RND_CONV rounds ties to odd (the lsb term inverted)
+file: src/backends/rtl/cast.cpp
+old: case fx::Quant::RND_CONV: e = h + " & (" + rest + " | " + lsb + ")"; break;
+new: case fx::Quant::RND_CONV: e = h + " & (" + rest + " | ~" + lsb + ")"; break;
+tests: test_rtl:RtlProperty.*
+== 46 RTL ReLU: the smallest positive word becomes 0 (x > 1 LSB instead of x > 0)
+file: src/backends/rtl/activation.cpp
+old: case K::ReLU: y = n.Mux(n.GreaterConst(x, 0), cast(), n.Const(0)); break;
+new: case K::ReLU: y = n.Mux(n.GreaterConst(x, 1), cast(), n.Const(0)); break;
+tests: test_rtl:RtlProperty.*
 EOF
 
 # ---- machinery -----------------------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hlsforge/flow/flow.h"
 #include "hlsforge/ir/graph.h"
 #include "hlsforge/util/ndarray.h"
 #include "hlsforge/util/status.h"
@@ -25,6 +26,7 @@ void AddCsimCommand(CLI::App& app);      // csim.cpp (HLS backend engineer)
 void AddRtlsimCommand(CLI::App& app);    // rtlsim.cpp (Verilog backend)
 void AddSynthCommand(CLI::App& app);     // synth.cpp (Verilog backend)
 void AddSelftestCommand(CLI::App& app);  // selftest.cpp
+void AddProfileCommand(CLI::App& app);   // profile.cpp
 
 /// `hlsforge convert --backend verilog` (rtlsim.cpp): writes the Verilog
 /// project of a prepared graph.
@@ -73,6 +75,13 @@ void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type);
 /// hardware plan is made for the io type actually used. Errors: an empty or
 /// unknown pass name (lists the known ones), any stage's error.
 StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last);
+/// The flow options PrepareModel(model, pipeline, lower_hardware_last) uses
+/// (weights, io type override, family, pass list). Throws Error as it.
+flow::Options FlowOptions(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last);
+
+/// Writes `text` to `path` atomically (a temporary file renamed); throws
+/// Error naming the path and the OS reason.
+void WriteTextFile(const std::string& path, const std::string& text);
 
 /// Throws hlsforge::Error with the status message if `st` failed.
 void ThrowIfError(const Status& st);

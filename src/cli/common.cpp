@@ -1,9 +1,15 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 
 #include "commands.h"
+#include "nonfinite.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/util/progress.h"
@@ -122,6 +128,10 @@ int64_t WarnNonFinite(const NDArray& x, const std::string& path) {
     if (std::isnan(v)) ++nan;
     else if (std::isinf(v)) ++(v > 0 ? pos : neg);
   }
+  return WarnNonFiniteCounts(nan, pos, neg, path);
+}
+
+int64_t WarnNonFiniteCounts(int64_t nan, int64_t pos, int64_t neg, const std::string& path) {
   if (nan + pos + neg == 0) return 0;
   std::fprintf(stderr,
                "hlsforge: warning: %s: %lld non-finite input values (%lld NaN, %lld +Inf, %lld -Inf): fixed-point "
@@ -168,6 +178,25 @@ std::string TraceFileName(const std::string& layer) {
   for (char& c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
   return s;
+}
+
+void WriteTextFile(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) throw Error(path + ": cannot write: " + std::strerror(errno));
+    f << text;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot rename temporary file into place: " + err);
+  }
 }
 
 }  // namespace hlsforge::cli

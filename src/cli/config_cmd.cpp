@@ -21,26 +21,6 @@ struct ConfigArgs {
   std::string output;
 };
 
-/// Writes text atomically (temp file + rename).
-void WriteTextFile(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw Error(path + ": cannot write: " + std::strerror(errno));
-    f << text;
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot rename temporary file into place: " + err);
-  }
-}
-
 }  // namespace
 
 void AddConfigCommand(CLI::App& app) {

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     AddRtlsimCommand(app);
     AddSynthCommand(app);
     AddSelftestCommand(app);
+    AddProfileCommand(app);
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {   // --help, --version

@@ -39,7 +39,7 @@ void AddPipelineOptions(CLI::App& sub, PipelineArgs& args, bool with_io_type) {
         ->check(CLI::IsMember({"io_parallel", "io_stream"}));
 }
 
-StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last) {
+flow::Options FlowOptions(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last) {
   flow::Options options;
   options.weights_path = model.weights;
   // The io type override is applied before any pass runs, so the hardware
@@ -52,7 +52,11 @@ StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pip
     if (lower_hardware_last && names.back() != kLowerHardware) names.push_back(kLowerHardware);
     options.passes = std::move(names);
   }
-  return flow::LoadConfiguredModel(model.model, model.config, options);
+  return options;
+}
+
+StatusOr<ir::Graph> PrepareModel(const ModelArgs& model, const PipelineArgs& pipeline, bool lower_hardware_last) {
+  return flow::LoadConfiguredModel(model.model, model.config, FlowOptions(model, pipeline, lower_hardware_last));
 }
 
 }  // namespace hlsforge::cli

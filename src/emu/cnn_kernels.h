@@ -26,6 +26,10 @@ StatusOr<std::unique_ptr<Kernel>> MakePooling(const LayerIO& io);
 StatusOr<std::unique_ptr<Kernel>> MakeResize(const LayerIO& io);
 StatusOr<std::unique_ptr<BinaryKernel>> MakeMerge(const LayerIO& io, const SecondInput& b);
 
+/// The kernel of a one-input layer (every kind but Input and Merge), by
+/// io.layer->kind. Error: a kind the emulator does not support (names the layer).
+StatusOr<std::unique_ptr<Kernel>> MakeKernel(const LayerIO& io);
+
 Status RunFloatConv(const LayerIO& io, const double* in, double* out);
 Status RunFloatPooling(const LayerIO& io, const double* in, double* out);
 Status RunFloatResize(const LayerIO& io, const double* in, double* out);

@@ -231,6 +231,24 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
   return Status::Fail(io.where() + ": layer kind not supported by the emulator's float mode yet");
 }
 
+StatusOr<std::unique_ptr<Kernel>> MakeKernel(const LayerIO& io) {
+  switch (io.layer->kind) {
+    case ir::LayerKind::Dense: return MakeDense(io);
+    case ir::LayerKind::ScaleShift: return MakeScaleShift(io);
+    case ir::LayerKind::Activation: return MakeActivation(io);
+    case ir::LayerKind::Softmax: return MakeSoftmax(io);
+    case ir::LayerKind::Threshold: return MakeThreshold(io);
+    case ir::LayerKind::Quantize:
+    case ir::LayerKind::Reshape: return MakeQuantize(io);
+    case ir::LayerKind::Conv: return MakeConv(io);
+    case ir::LayerKind::Pooling: return MakePooling(io);
+    case ir::LayerKind::ZeroPadding:
+    case ir::LayerKind::Cropping:
+    case ir::LayerKind::UpSampling: return MakeResize(io);
+    default: return Status::Fail(io.where() + ": layer kind not supported by the emulator yet");
+  }
+}
+
 }  // namespace detail
 
 namespace {
@@ -372,30 +390,13 @@ StatusOr<Plan> Compile(const ir::Graph& g, bool float_mode) {
                             "': precision 'result' unresolved (run infer_precision)");
       s.io.out_type = *ot->type;
       s.out_f = detail::Fmt(s.io.out_type);
-      StatusOr<std::unique_ptr<detail::Kernel>> k = Status::Fail("unreachable");
-      switch (l.kind) {
-        case ir::LayerKind::Dense: k = detail::MakeDense(s.io); break;
-        case ir::LayerKind::ScaleShift: k = detail::MakeScaleShift(s.io); break;
-        case ir::LayerKind::Activation: k = detail::MakeActivation(s.io); break;
-        case ir::LayerKind::Softmax: k = detail::MakeSoftmax(s.io); break;
-        case ir::LayerKind::Threshold: k = detail::MakeThreshold(s.io); break;
-        case ir::LayerKind::Quantize:
-        case ir::LayerKind::Reshape: k = detail::MakeQuantize(s.io); break;
-        case ir::LayerKind::Conv: k = detail::MakeConv(s.io); break;
-        case ir::LayerKind::Pooling: k = detail::MakePooling(s.io); break;
-        case ir::LayerKind::ZeroPadding:
-        case ir::LayerKind::Cropping:
-        case ir::LayerKind::UpSampling: k = detail::MakeResize(s.io); break;
-        case ir::LayerKind::Merge: {
-          auto bk = detail::MakeMerge(s.io, s.in2);
-          if (!bk.ok()) return bk.status();
-          s.binary = std::move(bk).value();
-          k = std::unique_ptr<detail::Kernel>();
-          break;
-        }
-        case ir::LayerKind::Input: break;
-        default:
-          k = Status::Fail(s.io.where() + ": layer kind not supported by the emulator yet");
+      StatusOr<std::unique_ptr<detail::Kernel>> k = std::unique_ptr<detail::Kernel>();
+      if (l.kind == ir::LayerKind::Merge) {
+        auto bk = detail::MakeMerge(s.io, s.in2);
+        if (!bk.ok()) return bk.status();
+        s.binary = std::move(bk).value();
+      } else if (l.kind != ir::LayerKind::Input) {
+        k = detail::MakeKernel(s.io);
       }
       if (!k.ok()) return k.status();
       s.kernel = std::move(k).value();

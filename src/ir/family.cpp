@@ -55,11 +55,22 @@ Status SetFamily(Graph& g, Family f) {
 }
 
 Family FamilyOf(const Graph& g) {
+  // The model's default precision, which ApplyConfig gives every layer, was
+  // put in the family before any pass ran; passes may add default (ap) types.
+  for (const Layer& l : g.layers)
+    if (auto it = l.config.precision.find(Slot::Default); it != l.config.precision.end() && it->second.type)
+      return it->second.type->family();
   std::optional<Family> f;
   ForEachType(g, [&](const FixedType& t, const std::string&) {
     if (!f) f = t.family();
   });
   return f.value_or(Family::AP);
+}
+
+std::string TypeName(const Graph& g, const FixedType& t) {
+  const Family f = FamilyOf(g);
+  if (t.family() == f || (f == Family::AP && t.quant() == Quant::RND_CONV_ODD)) return t.ToString();
+  return t.WithFamily(f).ToString();
 }
 
 std::optional<std::string> FamilyMismatch(const Graph& g) {

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "hlsforge/ir/family.h"
 #include "hlsforge/passes/pass.h"
 
 namespace hlsforge::passes {
@@ -297,7 +298,7 @@ void SoftmaxTableWarnings(const ir::Graph& g, const Layer& l, bool stable, const
       p.warnings.push_back(fmt::format(
           "layer '{}': softmax exp table index inp_norm_t {} does not cover its input's range: max - x spans "
           "[0, {:g}] for input {} but inp_norm_t stops at {:g} (larger differences {})",
-          l.name, idx_t.ToString(), span, data.ToString(), idx_t.max_value(),
+          l.name, ir::TypeName(g, idx_t), span, ir::TypeName(g, data), idx_t.max_value(),
           idx_t.overflow() == Overflow::WRAP ? "wrap around" : "saturate"));
   }
   if (bin(idx_t) > 1.0)
@@ -305,17 +306,17 @@ void SoftmaxTableWarnings(const ir::Graph& g, const Layer& l, bool stable, const
         "layer '{}': softmax exp table ({} entries indexed by the top {} bits of {} {}) has bins {:g} wide: inputs "
         "within {:g} of the maximum all read entry 0, so the output tends to the constant 1/{} (narrow the integer "
         "part of {} or enlarge table_size)",
-        l.name, 1 << nbits, nbits, idx_name, idx_t.ToString(), bin(idx_t), bin(idx_t), n, idx_name));
+        l.name, 1 << nbits, nbits, idx_name, ir::TypeName(g, idx_t), bin(idx_t), bin(idx_t), n, idx_name));
   if (inv_inp.max_value() < static_cast<double>(n))
     p.warnings.push_back(fmt::format(
         "layer '{}': softmax 1/sum table index inv_inp_t {} does not cover its input's range: the sum of {} "
         "exponentials reaches {} but inv_inp_t stops at {:g}",
-        l.name, inv_inp.ToString(), n, n, inv_inp.max_value()));
+        l.name, ir::TypeName(g, inv_inp), n, n, inv_inp.max_value()));
   else if (bin(inv_inp) > 1.0)
     p.warnings.push_back(fmt::format(
         "layer '{}': softmax 1/sum table ({} entries indexed by inv_inp_t {}) has bins {:g} wide; sums in [1, {}] "
         "barely resolve",
-        l.name, 1 << nbits, inv_inp.ToString(), bin(inv_inp), n));
+        l.name, 1 << nbits, ir::TypeName(g, inv_inp), bin(inv_inp), n));
 }
 
 /// hls4ml's attribute default of the softmax table types: fixed<18,8,RND,SAT>.
@@ -352,7 +353,7 @@ void PlanActivation(const ir::Graph& g, const Layer& l, LayerPlan& p) {
   if (p.activation_param && !p.activation_param->exact &&
       !(l.activation == ir::ActivationKind::ThresholdedReLU && !ir::ResolvedType(l, Slot::Param)))
     p.warnings.push_back(fmt::format("layer '{}': param_t {} holds the constant {:.17g} as {:.17g}", l.name,
-                                     p.activation_param->type.ToString(), l.alpha,
+                                     ir::TypeName(g, p.activation_param->type), l.alpha,
                                      p.activation_param->type.ToDouble(p.activation_param->word)));
   using K = ir::ActivationKind;
   if (l.activation == K::Sigmoid || l.activation == K::Tanh || l.activation == K::Softplus ||

@@ -8,18 +8,24 @@
 // padded with spaces and a final '\n' so that the data starts at a multiple of
 // 64 bytes; then the raw array data.
 #include "hlsforge/util/ndarray.h"
+#include "hlsforge/util/npy_stream.h"
 #include "hlsforge/util/zip_member.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include <bit>
+#include <cerrno>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace hlsforge {
 
@@ -206,43 +212,8 @@ StatusOr<NpyHeader> ParseHeader(std::string_view bytes, const std::string& name)
   return h;
 }
 
-/// Converts the data after a parsed header into doubles.
-StatusOr<NDArray> DecodeData(const NpyHeader& h, std::string_view bytes, const std::string& name) {
-  Dtype dt;
-  if (!LookupDtype(h.descr, &dt))
-    return Status::Fail(name + ": unsupported dtype '" + h.descr +
-                        "' (supported: <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 |b1)");
-  if (h.fortran_order)
-    return Status::Fail(name + ": fortran_order is True; only C-order arrays are supported "
-                        "(save with np.ascontiguousarray)");
-  // Count elements with overflow checks before trusting the header: the
-  // data present bounds what may be allocated.
-  const size_t have = bytes.size() - h.data_offset;
-  // The product of the non-zero dimensions must stay below 2^62 even when a
-  // zero dimension makes the array empty (NDArray::size()/row_size() and
-  // every consumer multiply them).
-  uint64_t n_u = 1;
-  bool too_big = false, empty = false;
-  for (int64_t d : h.shape) {
-    if (d == 0) empty = true;
-    else if (too_big || n_u > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) too_big = true;
-    else n_u *= static_cast<uint64_t>(d);
-  }
-  if (empty && !too_big) n_u = 0;
-  if (too_big || n_u > have / static_cast<uint64_t>(dt.bytes))
-    return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
-                        " needs " + (too_big ? std::string("more than 2^62") : std::to_string(n_u * dt.bytes)) +
-                        " bytes, file has " + std::to_string(have));
-  NDArray a;
-  a.shape = h.shape;
-  const int64_t n = static_cast<int64_t>(n_u);
-  const size_t need = static_cast<size_t>(n) * dt.bytes;
-  if (have < need)
-    return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
-                        " needs " + std::to_string(need) + " bytes, file has " + std::to_string(have));
-  a.data.resize(n);
-  const char* src = bytes.data() + h.data_offset;
-  double* dst = a.data.data();
+/// Converts n elements of dtype `dt` at `src` to doubles.
+void ConvertElements(const Dtype& dt, const char* src, int64_t n, double* dst) {
   switch (dt.kind) {
     case 'f': dt.bytes == 4 ? Convert<float>(src, n, dst) : Convert<double>(src, n, dst); break;
     case 'b': for (int64_t i = 0; i < n; ++i) dst[i] = src[i] ? 1.0 : 0.0; break;
@@ -262,7 +233,95 @@ StatusOr<NDArray> DecodeData(const NpyHeader& h, std::string_view bytes, const s
         default: Convert<uint64_t>(src, n, dst); break;
       }
   }
+}
+
+Status UnsupportedDtype(const std::string& descr, const std::string& name) {
+  return Status::Fail(name + ": unsupported dtype '" + descr +
+                      "' (supported: <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 |b1)");
+}
+
+/// Checks a parsed header against the `have` data bytes that follow it:
+/// dtype, order, and that the shape's elements are all present (the data
+/// present bounds what may be allocated or read). Sets the dtype and the
+/// element count.
+Status CheckData(const NpyHeader& h, size_t have, const std::string& name, Dtype* dt, int64_t* count) {
+  if (!LookupDtype(h.descr, dt)) return UnsupportedDtype(h.descr, name);
+  if (h.fortran_order)
+    return Status::Fail(name + ": fortran_order is True; only C-order arrays are supported "
+                        "(save with np.ascontiguousarray)");
+  // The product of the non-zero dimensions must stay below 2^62 even when a
+  // zero dimension makes the array empty (NDArray::size()/row_size() and
+  // every consumer multiply them).
+  uint64_t n_u = 1;
+  bool too_big = false, empty = false;
+  for (int64_t d : h.shape) {
+    if (d == 0) empty = true;
+    else if (too_big || n_u > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) too_big = true;
+    else n_u *= static_cast<uint64_t>(d);
+  }
+  if (empty && !too_big) n_u = 0;
+  if (too_big || n_u > have / static_cast<uint64_t>(dt->bytes))
+    return Status::Fail(name + ": truncated data: shape " + ShapeToString(h.shape) + " of " + h.descr +
+                        " needs " + (too_big ? std::string("more than 2^62") : std::to_string(n_u * dt->bytes)) +
+                        " bytes, file has " + std::to_string(have));
+  *count = static_cast<int64_t>(n_u);
+  return Status::Ok();
+}
+
+/// Converts the data after a parsed header into doubles.
+StatusOr<NDArray> DecodeData(const NpyHeader& h, std::string_view bytes, const std::string& name) {
+  Dtype dt;
+  int64_t n = 0;
+  HLSFORGE_RETURN_IF_ERROR(CheckData(h, bytes.size() - h.data_offset, name, &dt, &n));
+  NDArray a;
+  a.shape = h.shape;
+  a.data.resize(n);
+  ConvertElements(dt, bytes.data() + h.data_offset, n, a.data.data());
   return a;
+}
+
+/// The header bytes (magic, version, length, padded dict) WriteNpy writes
+/// for an array of `shape`: the data starts at a multiple of 64 bytes.
+std::string NpyHeaderBytes(const std::vector<int64_t>& shape, bool as_float32) {
+  std::string dict = std::string("{'descr': '") + (as_float32 ? "<f4" : "<f8") +
+                     "', 'fortran_order': False, 'shape': (";
+  for (size_t i = 0; i < shape.size(); ++i) dict += (i ? ", " : "") + std::to_string(shape[i]);
+  if (shape.size() == 1) dict += ",";  // Python's 1-tuple
+  dict += "), }";
+  // Pad with spaces + '\n' so the data starts at a multiple of 64 bytes.
+  size_t pre = kMagicLen + 2 + 2;
+  size_t total = pre + dict.size() + 1;
+  bool v2 = false;
+  size_t padded = (total + 63) / 64 * 64;
+  if (padded - pre > 65535) {
+    v2 = true;
+    pre += 2;
+    total = pre + dict.size() + 1;
+    padded = (total + 63) / 64 * 64;
+  }
+  dict.append(padded - total, ' ');
+  dict += '\n';
+  std::string out(kMagic, kMagicLen);
+  out += static_cast<char>(v2 ? 2 : 1);
+  out += '\0';
+  uint32_t hl = static_cast<uint32_t>(dict.size());
+  for (int i = 0; i < (v2 ? 4 : 2); ++i) out += static_cast<char>((hl >> (8 * i)) & 0xff);
+  out += dict;
+  return out;
+}
+
+/// write(2) of all `n` bytes (retrying short writes and EINTR).
+bool WriteAll(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
 }
 
 StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX) {
@@ -326,59 +385,10 @@ Status WriteNpy(const std::string& path, const NDArray& a, bool as_float32) {
   if (static_cast<int64_t>(a.data.size()) != a.size())
     return Status::Fail(path + ": array of shape " + ShapeToString(a.shape) + " holds " +
                         std::to_string(a.data.size()) + " values");
-  std::string dict = std::string("{'descr': '") + (as_float32 ? "<f4" : "<f8") +
-                     "', 'fortran_order': False, 'shape': (";
-  for (size_t i = 0; i < a.shape.size(); ++i) dict += (i ? ", " : "") + std::to_string(a.shape[i]);
-  if (a.shape.size() == 1) dict += ",";  // Python's 1-tuple
-  dict += "), }";
-  // Pad with spaces + '\n' so the data starts at a multiple of 64 bytes.
-  size_t pre = kMagicLen + 2 + 2;
-  size_t total = pre + dict.size() + 1;
-  bool v2 = false;
-  size_t padded = (total + 63) / 64 * 64;
-  if (padded - pre > 65535) {
-    v2 = true;
-    pre += 2;
-    total = pre + dict.size() + 1;
-    padded = (total + 63) / 64 * 64;
-  }
-  dict.append(padded - total, ' ');
-  dict += '\n';
-  std::string out(kMagic, kMagicLen);
-  out += static_cast<char>(v2 ? 2 : 1);
-  out += '\0';
-  uint32_t hl = static_cast<uint32_t>(dict.size());
-  for (int i = 0; i < (v2 ? 4 : 2); ++i) out += static_cast<char>((hl >> (8 * i)) & 0xff);
-  out += dict;
-  size_t off = out.size();
-  if (as_float32) {
-    out.resize(off + a.data.size() * 4);
-    for (size_t i = 0; i < a.data.size(); ++i) {
-      float f = static_cast<float>(a.data[i]);
-      std::memcpy(&out[off + 4 * i], &f, 4);
-    }
-  } else {
-    out.resize(off + a.data.size() * 8);
-    std::memcpy(&out[off], a.data.data(), a.data.size() * 8);
-  }
-  // Atomic: write a temporary next to the target, then rename over it.
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return Status::Fail(path + ": cannot write: " + std::strerror(errno));
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return Status::Fail(path + ": write failed: " + std::strerror(errno));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return Status::Fail(path + ": cannot rename temporary file into place: " + err);
-  }
-  return Status::Ok();
+  NpyWriter w;
+  HLSFORGE_RETURN_IF_ERROR(w.Open(path, a.shape, as_float32));
+  HLSFORGE_RETURN_IF_ERROR(w.Append(a.data.data(), static_cast<int64_t>(a.data.size())));
+  return w.Finish();
 }
 
 StatusOr<std::vector<std::string>> ListNpz(const std::string& path) {
@@ -415,6 +425,182 @@ StatusOr<NDArray> ReadNpz(const std::string& path, const std::string& key) {
   zip_close(z);
   if (!bytes.ok()) return bytes.status();
   return ParseNpy(*bytes, name);
+}
+
+int64_t NdArrayView::row_size() const {
+  int64_t n = 1;
+  for (size_t i = 1; i < shape.size(); ++i) n *= shape[i];
+  return n;
+}
+
+Status ConvertToDouble(const NdArrayView& v, int64_t first, int64_t n, double* dst, const std::string& name) {
+  Dtype dt;
+  if (!LookupDtype(v.descr, &dt)) return UnsupportedDtype(v.descr, name);
+  int64_t total = 1;
+  for (int64_t d : v.shape) total *= d;
+  if (first < 0 || n < 0 || first > total || n > total - first)
+    return Status::Fail(name + ": elements [" + std::to_string(first) + ", " + std::to_string(first + n) +
+                        ") outside an array of shape " + ShapeToString(v.shape));
+  ConvertElements(dt, static_cast<const char*>(v.data) + first * dt.bytes, n, dst);
+  return Status::Ok();
+}
+
+// ---- MappedNpy -------------------------------------------------------------
+
+StatusOr<MappedNpy> MappedNpy::Open(const std::string& path) {
+  MappedNpy m;
+  m.path_ = path;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Fail(path + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const std::string why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+    ::close(fd);
+    return Status::Fail(path + ": cannot open: " + why);
+  }
+  m.size_ = static_cast<size_t>(st.st_size);
+  if (m.size_ > 0) {
+    void* p = ::mmap(nullptr, m.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      const std::string err = std::strerror(errno);
+      ::close(fd);
+      return Status::Fail(path + ": cannot memory-map: " + err);
+    }
+    m.base_ = static_cast<char*>(p);
+    ::madvise(m.base_, m.size_, MADV_SEQUENTIAL);
+  }
+  ::close(fd);  // the mapping keeps the file
+  const std::string_view bytes(m.base_ ? m.base_ : "", m.size_);
+  auto h = ParseHeader(bytes, path);
+  if (!h.ok()) return h.status();
+  m.header_ = *h;
+  Dtype dt;
+  int64_t n = 0;
+  HLSFORGE_RETURN_IF_ERROR(CheckData(m.header_, m.size_ - m.header_.data_offset, path, &dt, &n));
+  int64_t row = 1;
+  for (size_t i = 1; i < m.header_.shape.size(); ++i) row *= m.header_.shape[i];
+  m.row_bytes_ = row * dt.bytes;
+  return m;
+}
+
+MappedNpy::MappedNpy(MappedNpy&& o) noexcept { *this = std::move(o); }
+
+MappedNpy& MappedNpy::operator=(MappedNpy&& o) noexcept {
+  if (this != &o) {
+    Reset();
+    path_ = std::move(o.path_);
+    header_ = std::move(o.header_);
+    base_ = std::exchange(o.base_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    released_ = o.released_;
+    row_bytes_ = o.row_bytes_;
+  }
+  return *this;
+}
+
+MappedNpy::~MappedNpy() { Reset(); }
+
+void MappedNpy::Reset() {
+  if (base_) ::munmap(base_, size_);
+  base_ = nullptr;
+  size_ = 0;
+}
+
+NdArrayView MappedNpy::view() const {
+  NdArrayView v;
+  v.data = base_ ? base_ + header_.data_offset : nullptr;
+  v.descr = header_.descr;
+  v.shape = header_.shape;
+  return v;
+}
+
+void MappedNpy::Release(int64_t end_row) {
+  if (!base_ || end_row <= 0) return;
+  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t end = std::min(size_, header_.data_offset + static_cast<size_t>(end_row * row_bytes_));
+  const size_t upto = end / page * page;  // whole pages only: the next row may share the last one
+  if (upto <= released_) return;
+  ::madvise(base_ + released_, upto - released_, MADV_DONTNEED);
+  released_ = upto;
+}
+
+// ---- NpyWriter -------------------------------------------------------------
+
+NpyWriter::~NpyWriter() { Abort(); }
+
+void NpyWriter::Abort() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+}
+
+Status NpyWriter::Open(const std::string& path, const std::vector<int64_t>& shape, bool as_float32) {
+  Abort();
+  path_ = path;
+  tmp_ = path + ".tmp." + std::to_string(::getpid());
+  as_float32_ = as_float32;
+  expected_ = 1;
+  for (int64_t d : shape) expected_ *= d;
+  written_ = 0;
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) return Status::Fail(path + ": cannot write: " + std::strerror(errno));
+  const std::string head = NpyHeaderBytes(shape, as_float32);
+  if (!WriteAll(fd_, head.data(), head.size())) {
+    const std::string err = std::strerror(errno);
+    Abort();
+    return Status::Fail(path + ": write failed: " + err);
+  }
+  return Status::Ok();
+}
+
+Status NpyWriter::Append(const double* values, int64_t n) {
+  if (fd_ < 0) return Status::Fail(path_ + ": write failed: the file is not open");
+  if (n < 0 || n > expected_ - written_) {
+    Abort();
+    return Status::Fail(path_ + ": write failed: more values than the declared shape holds (" +
+                        std::to_string(expected_) + ")");
+  }
+  bool ok = true;
+  if (as_float32_) {
+    buf_.resize(static_cast<size_t>(n) * 4);
+    for (int64_t i = 0; i < n; ++i) {
+      const float f = static_cast<float>(values[i]);
+      std::memcpy(&buf_[static_cast<size_t>(i) * 4], &f, 4);
+    }
+    ok = WriteAll(fd_, buf_.data(), buf_.size());
+  } else {
+    ok = WriteAll(fd_, reinterpret_cast<const char*>(values), static_cast<size_t>(n) * 8);
+  }
+  if (!ok) {
+    const std::string err = std::strerror(errno);
+    Abort();
+    return Status::Fail(path_ + ": write failed: " + err);
+  }
+  written_ += n;
+  return Status::Ok();
+}
+
+Status NpyWriter::Finish() {
+  if (fd_ < 0) return Status::Fail(path_ + ": write failed: the file is not open");
+  if (written_ != expected_) {
+    Abort();
+    return Status::Fail(path_ + ": write failed: " + std::to_string(written_) + " values written, the shape holds " +
+                        std::to_string(expected_));
+  }
+  if (::close(fd_) != 0) {
+    const std::string err = std::strerror(errno);
+    fd_ = -1;
+    ::unlink(tmp_.c_str());
+    return Status::Fail(path_ + ": write failed: " + err);
+  }
+  fd_ = -1;
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const std::string err = std::strerror(errno);
+    ::unlink(tmp_.c_str());
+    return Status::Fail(path_ + ": cannot rename temporary file into place: " + err);
+  }
+  return Status::Ok();
 }
 
 }  // namespace hlsforge

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -44,20 +45,35 @@ NDArray ModelInput(const ir::Graph& g, int rows, uint32_t seed, double scale) {
 
 int64_t Distinct(const NDArray& a) { return static_cast<int64_t>(std::set<double>(a.data.begin(), a.data.end()).size()); }
 
-TEST(CatapultAcceptance, DenseAndCnnModelsBothIoTypesEqualTheEmulatorLayerByLayer) {
-  const char* const models[] = {
-      "models/onnx/three_layer_keras.onnx",  "models/qonnx/qkeras_jettagging.onnx",
-      "models/keras/KERAS_3layer_binary_smaller.json", "models/onnx/conv1d_small_keras.onnx",
-      "models/onnx/conv2d_small_keras.onnx",
-  };
+/// Every model file of the corpus (models/onnx, models/qonnx: *.onnx;
+/// models/keras: *.json with its *_weights.h5, and *.keras), sorted. The HGQ
+/// proxy models (proxy_*) are left out: the frontend does not read their
+/// FixedPointQuantizer layers yet (PlanConsistency checks that message).
+std::vector<std::string> CorpusModels() {
+  std::vector<std::string> rels;
+  for (const char* sub : {"models/onnx", "models/qonnx", "models/keras"}) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(test_data::Root() + "/" + sub, ec)) {
+      const std::string file = e.path().filename().string();
+      const std::string ext = e.path().extension().string();
+      if (file.rfind("proxy_", 0) == 0) continue;
+      if (ext == ".onnx" || ext == ".keras" || (ext == ".json" && file.find("_weights") == std::string::npos))
+        rels.push_back(std::string(sub) + "/" + file);
+    }
+  }
+  std::sort(rels.begin(), rels.end());
+  return rels;
+}
+
+TEST(CatapultAcceptance, EveryCorpusModelBothIoTypesEqualsTheEmulatorLayerByLayer) {
+  const std::vector<std::string> models = CorpusModels();
   const auto t0 = std::chrono::steady_clock::now();
   const fs::path root = TmpDir("catapult_acceptance");
   std::vector<ir::Graph> graphs;
   std::vector<std::string> dirs, names;
   std::vector<NDArray> inputs;
-  for (const char* rel : models) {
+  for (const std::string& rel : models) {
     const std::string path = test_data::Find(rel);
-    if (path.empty()) continue;
     for (const ir::IOType io : {ir::IOType::Parallel, ir::IOType::Stream}) {
       flow::Options o;
       o.family = Family::AC;  // what convert --backend catapult does
@@ -70,11 +86,18 @@ TEST(CatapultAcceptance, DenseAndCnnModelsBothIoTypesEqualTheEmulatorLayerByLaye
       auto dir = WriteBatchProject(*g, std::nullopt, name, root);
       ASSERT_TRUE(dir.ok()) << rel << ": " << dir.status().message();
       dirs.push_back(*dir);
-      names.push_back(std::string(rel) + (io == ir::IOType::Stream ? " io_stream" : " io_parallel"));
-      inputs.push_back(ModelInput(*g, 48, 11 + static_cast<uint32_t>(graphs.size()), 1.5));
+      names.push_back(rel + (io == ir::IOType::Stream ? " io_stream" : " io_parallel"));
+      // 48 rows, fewer for a large input (at most ~100,000 input values).
+      int64_t n = 1;
+      for (int64_t d : g->tensor(g->inputs.at(0)).shape) n *= d;
+      const int rows = static_cast<int>(std::clamp<int64_t>(100000 / n, 1, 48));
+      inputs.push_back(ModelInput(*g, rows, 11 + static_cast<uint32_t>(graphs.size()), 1.5));
       graphs.push_back(std::move(*g));
     }
   }
+  // The corpus has 13 dense and 7 convolutional models besides the proxies;
+  // tests/data alone (a clone without ../shared) has fewer.
+  if (test_data::Root() == test_data::SharedDir()) EXPECT_GE(models.size(), 20u);
   if (graphs.empty()) GTEST_SKIP() << "no model of the corpus found";
   backends::CsimOptions co;
   std::vector<std::map<std::string, NDArray>> traces;
@@ -101,20 +124,23 @@ TEST(CatapultAcceptance, DenseAndCnnModelsBothIoTypesEqualTheEmulatorLayerByLaye
     EXPECT_GE(widest, 16) << names[k];
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("[ catapult ] %zu projects (ac_fixed, both io types), %lld layer outputs bit-exact vs emu::Trace; "
-              "one g++ run %.1f s, %.1f s total\n", graphs.size(), static_cast<long long>(layers), compile_s, secs);
+  std::printf("[ catapult ] %zu models, %zu projects (ac_fixed, both io types), %lld layer outputs bit-exact vs emu::Trace; "
+              "one g++ run %.1f s, %.1f s total\n", models.size(), graphs.size(), static_cast<long long>(layers), compile_s, secs);
   if (!HasFailure()) fs::remove_all(root);
 }
 
 // The random-model property harness with the AC family: a few MLPs and CNNs
 // (every layer equal to the emulator and varying), simulated in one program.
+// HLSFORGE_CATAPULT_PROP_COUNT=N runs N models instead (MLPs and CNNs in
+// turn, seeds 101.. and 201..; HLSFORGE_CATAPULT_PROP_BATCH per g++ run).
 TEST(CatapultProperty, RandomModelsWithAcTypes) {
   std::vector<hlsforge::testing::RandomModel> models;
-  for (const auto& [family, seed] : {std::pair{hlsforge::testing::ModelFamily::Mlp, 101u},
-                                     std::pair{hlsforge::testing::ModelFamily::Mlp, 102u},
-                                     std::pair{hlsforge::testing::ModelFamily::Cnn, 201u}}) {
+  const int count = EnvInt("HLSFORGE_CATAPULT_PROP_COUNT", 3);
+  for (int k = 0; k < count; ++k) {
     hlsforge::testing::RandomModelOptions ro;
-    ro.family = family;
+    const bool cnn = k % 3 == 2;
+    ro.family = cnn ? hlsforge::testing::ModelFamily::Cnn : hlsforge::testing::ModelFamily::Mlp;
+    const uint32_t seed = (cnn ? 201u + static_cast<uint32_t>(k / 3) : 101u + static_cast<uint32_t>(k - k / 3));
     auto m = hlsforge::testing::GenerateRandomModel(seed, ro);
     ASSERT_TRUE(m.ok()) << m.status().message();
     ASSERT_TRUE(ir::SetFamily(m->graph, Family::AC).ok());
@@ -122,7 +148,7 @@ TEST(CatapultProperty, RandomModelsWithAcTypes) {
   }
   hlsforge::testing::DifferentialOptions d;
   d.work_dir = TmpDir("catapult_property").string();
-  d.batch = static_cast<int>(models.size());
+  d.batch = std::max(1, EnvInt("HLSFORGE_CATAPULT_PROP_BATCH", static_cast<int>(models.size())));
   double compile_s = 0;
   d.compile_seconds = &compile_s;
   auto reports = hlsforge::testing::CompareWithCsim(models, d);
@@ -248,6 +274,42 @@ TEST(CatapultFamilies, UnsupportedLayerIsALocatedError) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("layer 'sm2d' (Softmax)"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("not supported"), std::string::npos) << st.message();
+}
+
+}  // namespace
+
+namespace {
+
+// The passes' warnings about an AC model name its types in the AC family,
+// the default types the passes create included (the 1/sum table's index
+// defaults to hls4ml's fixed<18,8,RND,SAT>; with 4 entries its bins are 64
+// wide). Under the ap family the same warning names ap_fixed. The model's
+// family is that of its default precision (ir::FamilyOf).
+TEST(CatapultFamilies, PassWarningsNameTypesOfTheModelsFamily) {
+  for (const Family fam : {Family::AC, Family::AP}) {
+    ir::Graph g = StartGraph("smx", 8, FixedType(12, 4, true, Quant::RND, Overflow::SAT));
+    ir::Layer l;
+    l.name = "sm";
+    l.kind = ir::LayerKind::Softmax;
+    l.inputs = {"input_1"};
+    l.output = "sm_out";
+    l.config.table_size = 4;
+    l.config.softmax_impl = ir::SoftmaxImpl::Stable;
+    l.config.precision[ir::Slot::Default].type = FixedType(16, 6);  // as ApplyConfig gives every layer
+    g.layers.push_back(l);
+    AddTensor(g, "sm_out", 8, FixedType(16, 6));
+    g.outputs = {"sm_out"};
+    ASSERT_TRUE(ir::SetFamily(g, fam).ok());
+    ASSERT_TRUE(passes::RunPipeline(g, {"infer_precision", "lower_hardware"}).ok());
+    const ir::Layer* sm = g.FindLayer("sm");
+    ASSERT_TRUE(sm && sm->plan);
+    std::string all;
+    for (const std::string& w : sm->plan->warnings) all += w + "\n";
+    const bool ac = fam == Family::AC;
+    EXPECT_NE(all.find(ac ? "inv_inp_t ac_fixed<18,8,true,AC_RND,AC_SAT>" : "inv_inp_t ap_fixed<18,8,AP_RND,AP_SAT>"),
+              std::string::npos) << all;
+    EXPECT_EQ(all.find(ac ? "ap_" : "ac_"), std::string::npos) << all;
+  }
 }
 
 }  // namespace

@@ -28,9 +28,17 @@ std::optional<Family> ParseFamily(const std::string& text);
 /// for ac_fixed only). On error the graph may be partially converted.
 Status SetFamily(Graph& g, Family f);
 
-/// The family of the graph's types (of the first type found; AP for a graph
-/// without types). After SetFamily every type is in it.
+/// The model's family: that of the model's default precision (the `default`
+/// slot ApplyConfig gives every layer, in the family before any pass runs),
+/// else of the first type found (AP for a graph without types). After
+/// SetFamily every type is in it.
 Family FamilyOf(const Graph& g);
+
+/// `t` spelled in the model's family (FamilyOf(g)), for messages written
+/// while passes still create types of the default (ap) family: an AC model's
+/// warnings name ac_fixed types. A mode with no equivalent in the family
+/// (RND_CONV_ODD under ap) keeps t's own spelling.
+std::string TypeName(const Graph& g, const FixedType& t);
 
 /// The first type of `g` (with where it is) whose family is not FamilyOf(g),
 /// for checks: nullopt when every type of the graph is in one family.
