@@ -47,7 +47,9 @@ template <int W, int I> using fixed_rnd_sat_t = ac_fixed<W, I, true, AC_RND, AC_
 template <class T> int trunc_int(const T& x) {
   return x < 0 ? -((-x).to_int()) : x.to_int();
 }
-template <class T, int N> unsigned top_bits(T x) { return x.template slc<N>(T::width - N).to_uint(); }
+// slc of a signed type is a signed ac_int: read its N bits as unsigned (a
+// negative word's top bits index the upper half of the table, as ap's range).
+template <class T, int N> unsigned top_bits(T x) { return ac_int<N, false>(x.template slc<N>(T::width - N)).to_uint(); }
 template <class T, int N> void set_top_bits(T& x, unsigned i) { x.set_slc(T::width - N, ac_int<N, false>(i)); }
 
 #else
