@@ -63,8 +63,10 @@ bool MergeScaleShifts(ir::Graph& g) {
   return false;
 }
 
-/// A consumer that reads its input's shape (windows, channels), not only
-/// the flat element order: a Reshape it reads cannot be dropped.
+/// A consumer that reads its input's shape (windows, merges, the softmax
+/// axis), not only the flat element order: a Reshape it reads cannot be
+/// dropped. Per-channel layers (ScaleShift, Threshold, PReLU) index their
+/// params by flat position modulo the param size, whatever the shape.
 bool ShapeSensitive(const ir::Layer& c) {
   switch (c.kind) {
     case ir::LayerKind::Conv:
@@ -73,10 +75,7 @@ bool ShapeSensitive(const ir::Layer& c) {
     case ir::LayerKind::Cropping:
     case ir::LayerKind::UpSampling:
     case ir::LayerKind::Merge:
-    case ir::LayerKind::ScaleShift:
-    case ir::LayerKind::Softmax:
-    case ir::LayerKind::Threshold: return true;
-    case ir::LayerKind::Activation: return c.activation == ir::ActivationKind::PReLU;
+    case ir::LayerKind::Softmax: return true;
     default: return false;
   }
 }
