@@ -27,6 +27,7 @@
 #include "../backends/hls_test_util.h"
 #include "../cli/cli_test_util.h"
 #include "../test_data.h"
+#include "frontend_test_util.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/frontends/keras_frontend.h"
@@ -88,29 +89,10 @@ std::string WriteTiny(const std::string& name, const std::string& q_in_shape = "
   return (d / "m.json").string();
 }
 
-ir::Graph Configured(const std::string& json, std::optional<ir::IOType> io = std::nullopt,
-                     const std::string& config = "") {
-  hlsforge::flow::Options o;
-  o.io_type = io;
-  auto g = hlsforge::flow::LoadConfiguredModel(json, config, o);
-  EXPECT_TRUE(g.ok()) << g.status().message();
-  return g.ok() ? *g : ir::Graph{};
-}
-
-NDArray Emu(const ir::Graph& g, const NDArray& x, bool float_mode) {
-  emu::Options o;
-  o.float_mode = float_mode;
-  auto y = emu::Predict(g, x, o);
-  EXPECT_TRUE(y.ok()) << y.status().message();
-  return y.ok() ? *y : NDArray{};
-}
-
-const ir::Layer& L(const ir::Graph& g, const std::string& name) {
-  const ir::Layer* l = g.FindLayer(name);
-  EXPECT_NE(l, nullptr) << name;
-  static const ir::Layer none;
-  return l ? *l : none;
-}
+using frontend_test::Configured;
+using frontend_test::Emu;
+using frontend_test::L;
+using frontend_test::NormalRows;
 
 FixedType T(const char* s) { return *FixedType::Parse(s); }
 
@@ -184,12 +166,7 @@ TEST(HgqProxy, InspectShowsElementWidthsAndPrunedCount) {
 }
 
 TEST(HgqProxyCsim, HandWorkedModelBothIoTypes) {
-  std::mt19937 rng(5);
-  std::normal_distribution<double> n(0.0, 3.0);
-  NDArray x;
-  x.shape = {64, 4};
-  x.data.resize(64 * 4);
-  for (double& v : x.data) v = n(rng);
+  const NDArray x = NormalRows(64, 4, 3.0, 5);
   for (const ir::IOType io : {ir::IOType::Parallel, ir::IOType::Stream}) {
     const ir::Graph g = Configured(WriteTiny("csim"), io);
     const NDArray y = Emu(g, x, false);
@@ -245,12 +222,7 @@ TEST(HgqProxyCorpus, JetClassifierPerElementWidthsAndBitExactOn10000Rows) {
   EXPECT_EQ(pruned, 57);
   ASSERT_TRUE(L(g, "dense_2").plan.has_value());
   EXPECT_GE(L(g, "dense_2").plan->n_zeros, 57 * 32);
-  std::mt19937 rng(2024);
-  std::normal_distribution<double> n(0.0, 1.5);
-  NDArray x;
-  x.shape = {10000, 16};
-  x.data.resize(10000 * 16);
-  for (double& v : x.data) v = n(rng);
+  const NDArray x = NormalRows(10000, 16, 1.5, 2024);
   const NDArray yb = Emu(g, x, false), yf = Emu(g, x, true);
   ASSERT_EQ(yb.data.size(), yf.data.size());
   int64_t diff = 0;
@@ -285,12 +257,7 @@ TEST(HgqProxyCorpus, MnistBitExactOnTheTestImages) {
 TEST(HgqProxyCorpus, CsimEqualsEmulatorBothModelsBothIoTypes) {
   HLSFORGE_REQUIRE_DATA(kJet);
   HLSFORGE_REQUIRE_DATA(kMnist);
-  std::mt19937 rng(7);
-  std::normal_distribution<double> n(0.0, 1.5);
-  NDArray jet;
-  jet.shape = {200, 16};
-  jet.data.resize(200 * 16);
-  for (double& v : jet.data) v = n(rng);
+  const NDArray jet = NormalRows(200, 16, 1.5, 7);
   auto images = hlsforge::ReadIdxImages(hlsforge::test_data::Path("data/mnist/t10k-images-idx3-ubyte.gz"));
   ASSERT_TRUE(images.ok()) << images.status().message();
   NDArray digits;
