@@ -183,6 +183,17 @@ Status RunFloatBase(const LayerIO& io, const double* in, double* out) {
       return Status::Ok();
     }
     case ir::LayerKind::Quantize:
+      if (!l.element_types.empty()) {
+        // HGQ gfixed_quantizer: each element cast to its own format, 0 bits -> 0
+        const size_t m = l.element_types.size();
+        if (m != 1 && static_cast<int64_t>(m) != n_in)
+          return Status::Fail(io.where() + ": per-element formats do not match the tensor size");
+        for (int64_t i = 0; i < n_in; ++i) {
+          const auto& t = l.element_types[static_cast<size_t>(i) % m];
+          out[i] = t ? t->ToDouble(t->Quantize(in[i])) : 0.0;
+        }
+        return Status::Ok();
+      }
       if (!l.quant) {
         std::copy(in, in + n_in, out);
         return Status::Ok();

@@ -3,7 +3,8 @@
 // copies. A bipolar quantizer (QONNX BipolarQuant) gives x >= 0 -> +1 else -1;
 // into a 1-bit unsigned result that is the XNOR bit 1 / 0. A Reshape with
 // flatten_channels_first permutes channels-last [P, C] into channels-first
-// [C, P] order (graph.h).
+// [C, P] order (graph.h). An HGQ quantizer (per-element formats) casts each
+// element to its own format first, a 0-bit element to 0.
 #include "kernels.h"
 
 namespace hlsforge::emu::detail {
@@ -27,8 +28,23 @@ class CastKernel : public Kernel {
       for (int64_t i = 0; i < n; ++i) out[i] = (!in_f.s || in[i] >= 0) ? plus1 : minus1;
       return;
     }
+    if (!elem.empty()) {
+      const size_t m = elem.size();
+      for (int64_t i = 0; i < n; ++i) {
+        const ElementCast& e = elem[static_cast<size_t>(i) % m];
+        out[i] = e.zero ? 0 : e.to_res(e.to_elem(in[i]));
+      }
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) out[i] = to_res(in[i]);
   }
+  /// HGQ per-element formats (graph.h Layer::element_types): input -> the
+  /// element's format -> the result type; `zero` for a 0-bit element.
+  struct ElementCast {
+    bool zero = true;
+    FastCast to_elem, to_res;
+  };
+  std::vector<ElementCast> elem;
 };
 
 }  // namespace
@@ -48,6 +64,21 @@ StatusOr<std::unique_ptr<Kernel>> MakeQuantize(const LayerIO& io) {
       return Status::Fail(io.where() + ": a channels-first flatten needs an image input [(H,) W, C]");
     k->chan = io.in_shape.back();
     k->pixels = io.n_in / k->chan;
+  }
+  if (l.kind == ir::LayerKind::Quantize && !l.element_types.empty()) {
+    const size_t m = l.element_types.size();
+    if (m != 1 && static_cast<int64_t>(m) != io.n_out)
+      return Status::Fail(io.where() + ": " + std::to_string(m) + " per-element formats for " +
+                          std::to_string(io.n_out) + " elements");
+    for (const auto& t : l.element_types) {
+      CastKernel::ElementCast e;
+      if (t) {
+        e.zero = false;
+        e.to_elem = FastCast(k->in_f, Fmt(*t));
+        e.to_res = FastCast(Fmt(*t), k->res_f);
+      }
+      k->elem.push_back(e);
+    }
   }
   if (l.kind == ir::LayerKind::Quantize && l.quant && l.quant->bipolar) {
     k->bipolar = true;

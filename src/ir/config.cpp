@@ -581,6 +581,10 @@ Status ApplyConfig(const ModelConfig& cfg, Graph& g, std::optional<Family> famil
       if (f == e->precision.end()) continue;
       lc.precision[*ps].type = f->second;
     }
+    // Precisions the model file fixes (HGQ proxy overrides) win over the
+    // config, as hls4ml enforces a proxy model's embedded configuration.
+    for (const auto& [slot, t] : l.embedded_precision) lc.precision[slot].type = t;
+    if (l.embedded_table_size) lc.table_size = *l.embedded_table_size;
     // Params: explicit precisions set the param type, quantizer-fixed params win.
     for (auto& [pk, param] : l.params) {
       const std::optional<Slot> ps = SlotFromKey(pk);

@@ -29,6 +29,10 @@ void ForEachType(G& g, Fn&& fn) {
       if (p.type) fn(*p.type, where + ": parameter '" + key + "'");
     for (auto& [slot, p] : l.config.precision)
       if (p.type) fn(*p.type, where + ": precision '" + std::string(SlotKey(slot)) + "'");
+    for (size_t e = 0; e < l.element_types.size(); ++e)
+      if (l.element_types[e]) fn(*l.element_types[e], where + ": format of element " + std::to_string(e));
+    for (auto& [slot, t] : l.embedded_precision)
+      fn(t, where + ": embedded precision '" + std::string(SlotKey(slot)) + "'");
     if (!l.plan) continue;
     for (auto& t : l.plan->tables) {
       fn(t.value_type, where + ": table '" + std::string(SlotKey(t.slot)) + "'");

@@ -120,6 +120,14 @@ Status Graph::Validate() const {
                               std::to_string(os->back()));
       }
     }
+    if (!l.element_types.empty()) {
+      const int64_t n = tensors.at(l.output).size();
+      if (l.kind != LayerKind::Quantize)
+        return Status::Fail(where + ": per-element formats on a layer that is not a Quantize");
+      if (l.element_types.size() != 1 && static_cast<int64_t>(l.element_types.size()) != n)
+        return Status::Fail(where + ": " + std::to_string(l.element_types.size()) + " per-element formats for " +
+                            std::to_string(n) + " elements");
+    }
     for (const auto& [key, p] : l.params) {
       int64_t n = 1;
       for (int64_t d : p.shape) n *= d;

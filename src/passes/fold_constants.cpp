@@ -1,5 +1,6 @@
 // fold_constants: merges consecutive ScaleShift layers, drops Linear
-// activations with auto result and Reshape layers (float semantics unchanged).
+// activations with auto result and Reshape layers (float semantics unchanged);
+// a Reshape that changes the shape read by a window / per-channel layer stays.
 #include "hlsforge/passes/graph_edit.h"
 #include "hlsforge/passes/pass.h"
 
@@ -62,6 +63,23 @@ bool MergeScaleShifts(ir::Graph& g) {
   return false;
 }
 
+/// A consumer that reads its input's shape (windows, merges, the softmax
+/// axis), not only the flat element order: a Reshape it reads cannot be
+/// dropped. Per-channel layers (ScaleShift, Threshold, PReLU) index their
+/// params by flat position modulo the param size, whatever the shape.
+bool ShapeSensitive(const ir::Layer& c) {
+  switch (c.kind) {
+    case ir::LayerKind::Conv:
+    case ir::LayerKind::Pooling:
+    case ir::LayerKind::ZeroPadding:
+    case ir::LayerKind::Cropping:
+    case ir::LayerKind::UpSampling:
+    case ir::LayerKind::Merge:
+    case ir::LayerKind::Softmax: return true;
+    default: return false;
+  }
+}
+
 bool DropNoOps(ir::Graph& g) {
   for (size_t i = 0; i < g.layers.size(); ++i) {
     const ir::Layer& l = g.layers[i];
@@ -70,6 +88,13 @@ bool DropNoOps(ir::Graph& g) {
     const bool reshape = l.kind == ir::LayerKind::Reshape && !l.flatten_channels_first;  // that one permutes
     if (!linear && !reshape) continue;
     if (l.inputs.size() != 1) continue;
+    if (reshape && g.tensor(l.inputs[0]).shape != g.tensor(l.output).shape) {
+      // e.g. Keras Input [28, 28] -> Reshape [28, 28, 1] -> Conv2D: the
+      // Conv needs the image shape, so the Reshape stays (a copy, no hardware)
+      bool keep = false;
+      for (const ir::Layer* c : g.Consumers(l.output)) keep = keep || ShapeSensitive(*c);
+      if (keep) continue;
+    }
     const ir::Layer* prod = g.Producer(l.inputs[0]);
     BypassLayer(g, i, prod ? prod->name : std::string());
     return true;

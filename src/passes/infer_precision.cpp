@@ -37,7 +37,9 @@
 //    one), as observed in all golden parameters.h (37,17 for 38,18);
 //    "inp_norm: auto" (the default config): SoftmaxInpNormFromRange.
 //  * Quantize: result = QuantToFixed(quant) when exact; bipolar -> ap_uint<1>;
-//    otherwise an explicit result, else D.
+//    per-element formats (HGQ FixedPointQuantizer): their union
+//    (ElementTypesUnion), or the model's embedded result_t; otherwise an
+//    explicit result, else D.
 //  * Threshold (BatchNormalizationQuantizedTanh): result ap_uint<1> (binary,
 //    XNOR) / ap_int<2> (ternary); threshold params typed as the input (hls4ml),
 //    values snapped to the input grid (step 2^-F) so that the comparison is
@@ -89,6 +91,26 @@ FixedType Make(int w, int i, bool s, const Layer& l, const char* what) {
     throw Error("layer \"" + l.name + "\": inferred " + what + " precision has width " +
                 std::to_string(w) + " (supported 1..64); set it in the config");
   return FixedType(w, i, s);
+}
+
+/// The narrowest type holding every per-element format of an HGQ quantizer
+/// exactly (graph.h Layer::element_types): F = max F_e, signed iff any
+/// element is, I = max(I_e + (signed && !s_e)); TRN/WRAP (it never rounds
+/// or overflows). All elements 0-bit: ap_ufixed<1,1> (holds the constant 0).
+FixedType ElementTypesUnion(const Layer& l) {
+  bool any = false, s = false;
+  int F = 0, I = 0;
+  for (const auto& t : l.element_types)
+    if (t) s = s || t->is_signed();
+  for (const auto& t : l.element_types) {
+    if (!t) continue;
+    const int i = t->integer() + (s && !t->is_signed() ? 1 : 0);
+    F = any ? std::max(F, t->fractional()) : t->fractional();
+    I = any ? std::max(I, i) : i;
+    any = true;
+  }
+  if (!any) return FixedType(1, 1, false);
+  return Make(I + F, I, s, l, ir::SlotKey(Slot::Result));
 }
 
 struct Ctx {
@@ -341,6 +363,9 @@ void InferLayer(ir::Graph& g, Layer& l) {
       std::optional<FixedType> q;
       if (l.quant && l.quant->bipolar) q = FixedType::Int(1, false);
       else if (l.quant) q = QuantToFixed(*l.quant);
+      else if (!l.element_types.empty()) q = ElementTypesUnion(l);
+      // an HGQ proxy's embedded result_t wins (hls4ml enforces it)
+      if (auto e = l.embedded_precision.find(Slot::Result); e != l.embedded_precision.end()) q = e->second;
       result = q ? *q : Explicit(l, Slot::Result).value_or(D);
       l.config.precision[Slot::Result].type = result;
       break;

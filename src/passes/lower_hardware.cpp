@@ -267,7 +267,10 @@ void ElementsPerCall(const ir::Graph& g, const Layer& l, LayerPlan& p) {
   p.elements_per_call = n_in;
   if (p.io_type != ir::IOType::Stream || !in || !out || l.inputs.size() != 1) return;
   const int64_t n_out = Product(*out, 0, out->size());
-  if (n_in == n_out && ir::StreamWordElements(*in) == ir::StreamWordElements(*out)) {
+  // An HGQ quantizer with formats that differ per element reads the whole
+  // tensor (an element's format depends on its position, not on the word).
+  if (n_in == n_out && ir::StreamWordElements(*in) == ir::StreamWordElements(*out) &&
+      l.element_types.size() <= 1) {
     p.per_stream_word = true;
     p.elements_per_call = ir::StreamWordElements(*in);
   }

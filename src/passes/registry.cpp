@@ -10,7 +10,7 @@ namespace hlsforge::passes {
 const std::vector<PassInfo>& Registry() {
   static const std::vector<PassInfo> kPasses = {
       FoldFlattenOrderPass(), FoldConstantsPass(), FuseBatchnormPass(), BinaryThresholdPass(),
-      FoldQuantizersPass(), InferPrecisionPass(), LowerHardwarePass(),
+      FoldQuantizersPass(), ZeroPrunedInputsPass(), InferPrecisionPass(), LowerHardwarePass(),
   };
   return kPasses;
 }
@@ -24,7 +24,7 @@ const PassInfo* FindPass(const std::string& name) {
 const std::vector<std::string>& DefaultPipeline() {
   static const std::vector<std::string> kDefault = {
       "fold_flatten_order", "fold_constants", "fuse_batchnorm", "binary_threshold", "fold_quantizers",
-      "infer_precision", "lower_hardware"};
+      "zero_pruned_inputs", "infer_precision", "lower_hardware"};
   return kDefault;
 }
 

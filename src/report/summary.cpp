@@ -83,6 +83,32 @@ std::string KindString(const ir::Layer& l) {
   }
 }
 
+/// An HGQ quantizer's per-element formats (graph.h Layer::element_types) for
+/// the table: "bits 2..12, integers 3..5, 47 of 64 pruned" (bits and
+/// integers count the sign bit, as ap_fixed's W and I; pruned = 0-bit
+/// elements, constant zero).
+std::string ElementFormatsString(const ir::Layer& l, int64_t n) {
+  const auto& et = l.element_types;
+  int wmin = 0, wmax = 0, imin = 0, imax = 0;
+  int64_t pruned = 0;
+  bool any = false;
+  for (int64_t e = 0; e < n; ++e) {
+    const auto& t = et[et.size() == 1 ? 0 : static_cast<size_t>(e)];
+    if (!t) {
+      ++pruned;
+      continue;
+    }
+    wmin = any ? std::min(wmin, t->width()) : t->width();
+    wmax = any ? std::max(wmax, t->width()) : t->width();
+    imin = any ? std::min(imin, t->integer()) : t->integer();
+    imax = any ? std::max(imax, t->integer()) : t->integer();
+    any = true;
+  }
+  auto range = [](int a, int b) { return a == b ? std::to_string(a) : fmt::format("{}..{}", a, b); };
+  std::string s = any ? fmt::format("bits {}, integers {}", range(wmin, wmax), range(imin, imax)) : "all 0 bits";
+  return s + fmt::format(", {} of {} pruned", pruned, n);
+}
+
 /// "1.2M"-style compaction for big counts in the table.
 std::string Count(double v) {
   if (v == 0) return "-";
@@ -253,6 +279,9 @@ ModelSummary Summarize(const ir::Graph& g) {
       bool shown = slot == ir::Slot::Result || slot == ir::Slot::Default || l.params.count(ir::SlotKey(slot));
       if (!shown) ls.precisions.emplace_back(ir::SlotKey(slot), TypeString(p.type));
     }
+    if (!l.element_types.empty() && out != g.tensors.end() &&
+        (l.element_types.size() == 1 || static_cast<int64_t>(l.element_types.size()) == out->second.size()))
+      ls.precisions.emplace_back("elements", ElementFormatsString(l, out->second.size()));
     if (l.kind == ir::LayerKind::Conv || l.kind == ir::LayerKind::Pooling)
       ls.parallelization_factor = plan.parallelization_factor;
     const ir::Param* w = l.param(ir::Slot::Weight);

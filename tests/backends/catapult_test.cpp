@@ -46,9 +46,8 @@ NDArray ModelInput(const ir::Graph& g, int rows, uint32_t seed, double scale) {
 int64_t Distinct(const NDArray& a) { return static_cast<int64_t>(std::set<double>(a.data.begin(), a.data.end()).size()); }
 
 /// Every model file of the corpus (models/onnx, models/qonnx: *.onnx;
-/// models/keras: *.json with its *_weights.h5, and *.keras), sorted. The HGQ
-/// proxy models (proxy_*) are left out: the frontend does not read their
-/// FixedPointQuantizer layers yet (PlanConsistency checks that message).
+/// models/keras: *.json with its *_weights.h5 or, for the HGQ proxy models,
+/// its .h5, and *.keras), sorted.
 std::vector<std::string> CorpusModels() {
   std::vector<std::string> rels;
   for (const char* sub : {"models/onnx", "models/qonnx", "models/keras"}) {
@@ -56,7 +55,6 @@ std::vector<std::string> CorpusModels() {
     for (const auto& e : fs::directory_iterator(test_data::Root() + "/" + sub, ec)) {
       const std::string file = e.path().filename().string();
       const std::string ext = e.path().extension().string();
-      if (file.rfind("proxy_", 0) == 0) continue;
       if (ext == ".onnx" || ext == ".keras" || (ext == ".json" && file.find("_weights") == std::string::npos))
         rels.push_back(std::string(sub) + "/" + file);
     }

@@ -43,6 +43,7 @@
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
 #include "hlsforge/frontends/keras_frontend.h"
+#include "frontend_test_util.h"
 #include "support/keras_h5_writer.h"
 
 namespace {
@@ -79,14 +80,7 @@ std::string WriteModel(const std::string& name, const std::string& input_shape, 
   return (d / "m.json").string();
 }
 
-/// The model under the default config (fixed<16,6>, every precision auto), passes run.
-ir::Graph Configured(const std::string& json, std::optional<ir::IOType> io = std::nullopt) {
-  hlsforge::flow::Options o;
-  o.io_type = io;
-  auto g = hlsforge::flow::LoadConfiguredModel(json, std::string(), o);
-  EXPECT_TRUE(g.ok()) << g.status().message();
-  return g.ok() ? *g : ir::Graph{};
-}
+using frontend_test::Configured;
 
 ir::Graph Raw(const std::string& json) {
   auto g = hlsforge::frontends::LoadKeras(json, "");
@@ -94,20 +88,8 @@ ir::Graph Raw(const std::string& json) {
   return g.ok() ? *g : ir::Graph{};
 }
 
-NDArray Emu(const ir::Graph& g, const NDArray& x, bool float_mode) {
-  emu::Options o;
-  o.float_mode = float_mode;
-  auto y = emu::Predict(g, x, o);
-  EXPECT_TRUE(y.ok()) << y.status().message();
-  return y.ok() ? *y : NDArray{};
-}
-
-const ir::Layer& L(const ir::Graph& g, const std::string& name) {
-  const ir::Layer* l = g.FindLayer(name);
-  EXPECT_NE(l, nullptr) << name;
-  static const ir::Layer none;
-  return l ? *l : none;
-}
+using frontend_test::Emu;
+using frontend_test::L;
 
 std::vector<double> ParamOf(const ir::Graph& g, const std::string& layer, const std::string& key) {
   const ir::Param* p = L(g, layer).param(key);

@@ -123,6 +123,14 @@ TEST(RtlAcceptance, SmallBundledModelsCi) {
             200);
 }
 
+TEST(RtlAcceptance, HgqProxyJetClassifierCi) {
+  // Per-element formats (most of the 64 first-layer neurons pruned to 0 bits,
+  // the inputs' formats from 2 to 12 bits), the embedded types of an HGQ
+  // proxy model; 1,000 normal rows.
+  HLSFORGE_REQUIRE_DATA("models/keras/proxy_jet_classifier.json");
+  RunModels("hgq", {Model{"k_proxy_jet_classifier", P("models/keras/proxy_jet_classifier.json"), "", "", ""}});
+}
+
 TEST(RtlAcceptance, OnnxMlps) {
   if (!FullRun()) GTEST_SKIP() << "set HLSFORGE_RTL_ACCEPTANCE=1 (scripts/rtl_acceptance.sh)";
   RunModels("onnx", {Onnx("onnx", "two_layer_keras", "two_layer_keras"),

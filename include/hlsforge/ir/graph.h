@@ -247,6 +247,21 @@ struct Layer {
   /// zero_point 0; binary_threshold), which float mode applies to the float
   /// affine's output with its own rounding_mode.
   std::optional<QuantParams> quant;
+  /// Quantize layers of an HGQ proxy model (hls4ml FixedPointQuantizer,
+  /// HGQ gfixed_quantizer): the fixed-point format of each element of the
+  /// output, row-major over the tensor's per-sample shape (a single entry:
+  /// every element); nullopt = 0 bits, a constant zero. The layer casts each
+  /// input element to its format (that format's rounding and overflow modes),
+  /// then to the result precision, which infer_precision makes the union of
+  /// the formats so that every element is exact. Float mode applies the same
+  /// formats to the double input. Empty on every other layer.
+  std::vector<std::optional<FixedType>> element_types;
+  /// Precisions the source model fixes for this layer (an HGQ proxy model's
+  /// FixedPointQuantizer `overrides`: result_t, accum_t, weight_t, bias_t,
+  /// table_t, ...). ApplyConfig applies them over the user's config, as
+  /// hls4ml enforces a proxy model's embedded configuration.
+  std::map<Slot, FixedType> embedded_precision;
+  std::optional<int> embedded_table_size;  ///< the overrides' table_size
   /// Threshold layers (binary_threshold): the float computation they replace,
   /// y = act(x * scale[c] + bias[c]) per channel c (act = `activation`, with the
   /// tie rule of `quant` as above; TernaryTanh: +1 iff > 0.5, -1 iff <= -0.5;

@@ -64,6 +64,9 @@ PassInfo InferPrecisionPass();
 /// Channels-first Flatten (PyTorch ONNX) read by a Dense: the permutation moves
 /// into the Dense weight rows (src/passes/fold_flatten_order.cpp).
 PassInfo FoldFlattenOrderPass();
+/// Dense weight rows that read a 0-bit (constant zero) element of an HGQ
+/// quantizer (Layer::element_types) become zero weights; results unchanged.
+PassInfo ZeroPrunedInputsPass();
 /// lower_hardware (last in the default pipeline, after infer_precision):
 /// stores PlanLayer(g, l) as every layer's Layer::plan (ir/hw_plan.h). Run it
 /// after setting Graph::io_type (a command-line io type override). Never

@@ -1,4 +1,4 @@
-// Activations, Quantize (a cast), Reshape and the channels-first Flatten
+// Activations, Quantize (a cast; per-element formats: a generated function), Reshape and the channels-first Flatten
 // (nnet::activ_config, nnet::flatten_config).
 #include "emitter.h"
 
@@ -52,7 +52,44 @@ void Emitter::FlattenChannelsFirst(int idx, const Layer& l) {
   EmitCall(l, n, fmt::format("nnet::flatten_channels_first<{}, {}, config{}>({}, {});", n.in_t, n.out_t, idx, n.in, n.out));
 }
 
+// An HGQ quantizer (Layer::element_types): each element cast to its own
+// format, then to the result type; a 0-bit element is 0. The formats are
+// C++ types, so the layer is a generated function: one line per element (one
+// loop when every element has the same format). In io_stream the plan
+// buffers the tensor whole when the formats differ per element.
+void Emitter::ElementQuantize(int idx, const Layer& l) {
+  const FixedType res = TensorType(g, l.output, l, "output");
+  IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+  const auto& et = l.element_types;
+  if (et.size() != 1 && n.per_word)
+    Fail(fmt::format("{}: per-element formats planned per stream word (rerun lower_hardware)", LayerWhere(l)));
+  if (et.size() != 1 && static_cast<int64_t>(et.size()) != n.n_in)
+    Fail(fmt::format("{}: {} per-element formats for {} elements", LayerWhere(l), et.size(), n.n_in));
+  auto spell = [&](const std::optional<FixedType>& t, const std::string& x) {
+    if (!t) return std::string("0");
+    if (t->family() != dialect.family)
+      Fail(fmt::format("{}: element format {} is not a type of the {} backend", LayerWhere(l), t->ToString(),
+                       opt.backend));
+    return fmt::format("res_T({}({}))", t->ToString(), x);
+  };
+  const std::string fn = fmt::format("element_quantize{}", idx);
+  params << Comment(l) << "\n";
+  params << fmt::format("template <class data_T, class res_T>\nvoid {}(const data_T in[{}], res_T out[{}]) {{\n", fn,
+                        n.n_elem, n.n_elem);
+  params << (dialect.catapult ? "" : "    #pragma HLS INLINE\n");
+  if (et.size() == 1) {
+    params << dialect.LoopUnrollBefore("    ") << fmt::format("    for (unsigned i = 0; i < {}; i++) {{\n", n.n_elem)
+           << dialect.LoopUnrollInside("        ") << "        out[i] = " << spell(et[0], "in[i]") << ";\n    }\n";
+  } else {
+    for (size_t i = 0; i < et.size(); ++i)
+      params << fmt::format("    out[{}] = {};\n", i, spell(et[i], fmt::format("in[{}]", i)));
+  }
+  params << "}\n\n";
+  EmitCall(l, n, fmt::format("{}<{}, {}>({}, {});", fn, n.in_t, n.out_t, n.in, n.out));
+}
+
 void Emitter::Quantize(int idx, const Layer& l) {
+  if (!l.element_types.empty()) return ElementQuantize(idx, l);
   if (l.quant) {
     const auto& q = *l.quant;
     if (q.bipolar) return Sign(idx, l);

@@ -155,6 +155,7 @@ class Emitter {
   void Linear(int idx, const Layer& l, const char* what);
   void FlattenChannelsFirst(int idx, const Layer& l);
   void Quantize(int idx, const Layer& l);
+  void ElementQuantize(int idx, const Layer& l);
   void Sign(int idx, const Layer& l);
   void Activation(int idx, const Layer& l);
   /// The typedef `layer<idx>_param_t` of the plan's activation param_t (`what`: alpha, slope...).

@@ -2,7 +2,9 @@
 // (src/emu/quantize.cpp): every word assigned to the result type (a cast
 // with its quantization and overflow modes); a bipolar quantizer selects
 // +scale / -scale by the sign bit; the Flatten of a channels-first model
-// permutes the words (out[c*P + p] = in[p*C + c]: wiring only).
+// permutes the words (out[c*P + p] = in[p*C + c]: wiring only); an HGQ
+// quantizer casts each word to its element's format, then to the result type
+// (a 0-bit element is the constant 0).
 #include "rtl_layers.h"
 
 namespace hlsforge::backends::rtl {
@@ -27,17 +29,28 @@ StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices&) {
     plus = fx::from_double(sc, res_f);
     minus = fx::from_double(-sc, res_f);
   }
+  if (!l.element_types.empty() && l.element_types.size() != 1 &&
+      static_cast<int64_t>(l.element_types.size()) != io.n_out)
+    return Status::Fail(io.where() + ": per-element formats do not match the tensor size");
   LayerRtl r;
   Netlist& n = r.net;
   for (int64_t o = 0; o < io.n_out; ++o) {
     const int64_t i = chan > 0 ? (o % pixels) * chan + o / pixels : o;
     const int x = InputWord(n, io, i);
-    if (bipolar)
+    if (bipolar) {
       r.outs.push_back(in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(minus), n.Const(plus)) : n.Const(plus));
-    else
+    } else if (!l.element_types.empty()) {
+      const auto& t = l.element_types[l.element_types.size() == 1 ? 0 : static_cast<size_t>(o)];
+      if (!t) {
+        r.outs.push_back(n.Const(0));
+        continue;
+      }
+      const fx::Format ef = emu::detail::Fmt(*t);
+      r.outs.push_back(Cast(n, Cast(n, x, fx::frac(in_f), ef), fx::frac(ef), res_f));
+    } else
       r.outs.push_back(Cast(n, x, fx::frac(in_f), res_f));
   }
-  r.summary = bipolar ? "bipolar sign" : (chan > 0 ? "channels-first permutation and cast" : "cast");
+  r.summary = bipolar ? "bipolar sign" : !l.element_types.empty() ? "per-element casts (HGQ)" : (chan > 0 ? "channels-first permutation and cast" : "cast");
   return r;
 }
 

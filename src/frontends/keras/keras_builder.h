@@ -170,6 +170,11 @@ std::string AddFusedActivation(Builder& b, const KLayer& k, const std::string& o
 // keras_layers_norm.cpp
 void AddBatchNorm(Builder& b, const KLayer& k);  ///< BatchNormalization, QBatchNormalization
 
+// keras_layers_hgq.cpp
+/// HGQ proxy model FixedPointQuantizer: a Quantize layer with per-element
+/// formats, and the `overrides` as the named layers' embedded precisions.
+void AddFixedPointQuantizer(Builder& b, const KLayer& k);
+
 // keras_layers_reshape_merge.cpp
 void AddInput(Builder& b, const KLayer& k);    ///< InputLayer
 void AddDropout(Builder& b, const KLayer& k);  ///< Dropout, SpatialDropout1D/2D (identity)

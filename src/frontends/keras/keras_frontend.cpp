@@ -85,13 +85,16 @@ ir::Graph Load(const std::string& path, const std::string& weights_path) {
   if (kind == Kind::Json) {
     top = ParseJson(ReadFileBytes(path), path);
     std::string w = weights_path;
-    if (w.empty()) {
-      fs::path guess = fs::path(path).parent_path() / (fs::path(path).stem().string() + "_weights.h5");
+    const std::string stem = fs::path(path).stem().string();
+    // <stem>_weights.h5 (example-models), else <stem>.h5 (HGQ proxy models)
+    for (const std::string& name : {stem + "_weights.h5", stem + ".h5"}) {
+      if (!w.empty()) break;
+      fs::path guess = fs::path(path).parent_path() / name;
       if (fs::exists(guess, ec)) w = guess.string();
     }
     if (w.empty())
-      throw Error(path + ": Keras JSON needs its HDF5 weights (looked for " + fs::path(path).stem().string() +
-                  "_weights.h5)");
+      throw Error(path + ": Keras JSON needs its HDF5 weights (looked for " + stem + "_weights.h5 and " + stem +
+                  ".h5)");
     if (!fs::exists(w, ec)) throw Error(w + ": no such file (weights)");
     auto f = H5File::Open(w);
     std::string root = "/";

@@ -52,6 +52,8 @@ const std::map<std::string, LayerHandler>& LayerTable() {
       {"QAveragePooling2D", AddPooling},
       {"QGlobalAveragePooling1D", AddPooling},
       {"QGlobalAveragePooling2D", AddPooling},
+      // HGQ proxy models (hls4ml FixedPointQuantizer)
+      {"FixedPointQuantizer", AddFixedPointQuantizer},
       // reshaping
       {"Flatten", AddReshape},
       {"Reshape", AddReshape},
