@@ -8,10 +8,15 @@
 // Dense kernel (dense.cpp, with its exactness-preserving fast paths) is
 // reused per pixel.
 //
-// Depthwise: output channel c*dm + m sums only input channel c; it runs as a
-// dense product whose weight matrix is zero except on those entries. Adding
-// an exact zero to an accum_t word changes nothing (any quantization or
-// overflow mode), so the values equal the per-channel accumulation.
+// Depthwise: output channel c*dm + m sums only input channel c. It runs as
+// one dense product per input channel, over that channel's kh*kw window cells
+// to its dm outputs, with the per-channel weights [kh*kw, dm] and bias slice:
+// the products a window cell of another channel would add are absent, not
+// zero products (a dense matrix padded with zero weights would add -1 per
+// padded entry for XNOR-encoded binary weights, where the weight word 0 means
+// -1). The accumulation order of each output is the window order, and for
+// 1-bit data and weights the XNOR correction (acc - n_in/2) * 2 counts the
+// kh*kw products of the channel.
 #include <algorithm>
 
 #include "cnn_kernels.h"
@@ -67,19 +72,6 @@ StatusOr<Geometry> MakeGeometry(const LayerIO& io) {
   return g;
 }
 
-/// Weights as the dense matrix [K, c_out] (depthwise expanded with zeros).
-std::vector<double> DenseWeights(const ir::Layer& l, const Geometry& g) {
-  const ir::Param& w = *l.param(ir::Slot::Weight);
-  if (!l.conv->depthwise) return w.values;
-  const int64_t dm = l.conv->depth_multiplier;
-  std::vector<double> d(static_cast<size_t>(g.K() * g.co), 0.0);
-  for (int64_t k = 0; k < g.kh * g.kw; ++k)
-    for (int64_t ch = 0; ch < g.c; ++ch)
-      for (int64_t m = 0; m < dm; ++m)
-        d[(k * g.c + ch) * g.co + ch * dm + m] = w.values[(k * g.c + ch) * dm + m];
-  return d;
-}
-
 class ConvKernel : public Kernel {
  public:
   Geometry g;
@@ -99,6 +91,54 @@ class ConvKernel : public Kernel {
   }
 };
 
+/// Depthwise: per pixel and input channel c, the channel's kh*kw window
+/// cells through that channel's dense product (kh*kw -> dm outputs
+/// c*dm .. c*dm + dm - 1).
+class DepthwiseConvKernel : public Kernel {
+ public:
+  Geometry g;
+  int64_t dm = 1;
+  std::vector<int32_t> index;                     // [pixel][ky, kx, c] as ConvKernel
+  std::vector<std::unique_ptr<Kernel>> channels;  // c_in products, kh*kw -> dm
+
+  void Run(const int64_t* in, int64_t* out, Scratch& s) const override {
+    const int64_t K = g.K(), cells = g.kh * g.kw, npix = g.oh * g.ow;
+    thread_local std::vector<int64_t> window;
+    if (window.size() < static_cast<size_t>(cells)) window.resize(cells);
+    int64_t* buf = window.data();
+    const int32_t* ix = index.data();
+    for (int64_t p = 0; p < npix; ++p, ix += K)
+      for (int64_t ch = 0; ch < g.c; ++ch) {
+        for (int64_t k = 0; k < cells; ++k) {
+          const int32_t at = ix[k * g.c + ch];
+          buf[k] = at < 0 ? 0 : in[at];
+        }
+        channels[static_cast<size_t>(ch)]->Run(buf, out + p * g.co + ch * dm, s);
+      }
+  }
+};
+
+/// The depthwise layer's channel `ch` as a Dense layer: weight [kh*kw, dm]
+/// (Keras depthwise layout [kh][kw][c_in][dm]), bias slice ch*dm .. +dm.
+ir::Layer DepthwiseChannelDense(const ir::Layer& l, const Geometry& g, int64_t ch) {
+  const int64_t dm = l.conv->depth_multiplier, cells = g.kh * g.kw;
+  ir::Layer d = l;
+  d.kind = ir::LayerKind::Dense;
+  ir::Param& w = d.params[ir::SlotKey(ir::Slot::Weight)];
+  const std::vector<double>& src = l.param(ir::Slot::Weight)->values;
+  w.values.assign(static_cast<size_t>(cells * dm), 0.0);
+  for (int64_t k = 0; k < cells; ++k)
+    for (int64_t m = 0; m < dm; ++m)
+      w.values[static_cast<size_t>(k * dm + m)] = src[static_cast<size_t>((k * g.c + ch) * dm + m)];
+  w.shape = {cells, dm};
+  if (ir::Param* b = d.param(ir::Slot::Bias)) {
+    const std::vector<double> all = b->values;
+    b->values.assign(all.begin() + ch * dm, all.begin() + (ch + 1) * dm);
+    b->shape = {dm};
+  }
+  return d;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Kernel>> MakeConv(const LayerIO& io) {
@@ -111,11 +151,33 @@ StatusOr<std::unique_ptr<Kernel>> MakeConv(const LayerIO& io) {
   if (static_cast<int64_t>(w->size()) != geo->kh * geo->kw * geo->c * per_out)
     return Status::Fail(io.where() + ": param 'weight' has " + std::to_string(w->size()) + " values, expected " +
                         std::to_string(geo->kh * geo->kw * geo->c * per_out));
+  if (l.conv->depthwise) {
+    const ir::Param* b = l.param(ir::Slot::Bias);
+    if (b && static_cast<int64_t>(b->size()) != geo->co)
+      return Status::Fail(io.where() + ": param 'bias' has " + std::to_string(b->size()) + " values, expected " +
+                          std::to_string(geo->co));
+    auto k = std::make_unique<DepthwiseConvKernel>();
+    k->g = *geo;
+    k->dm = l.conv->depth_multiplier;
+    k->index = WindowIndex(*geo);
+    for (int64_t ch = 0; ch < geo->c; ++ch) {
+      const ir::Layer d = DepthwiseChannelDense(l, *geo, ch);
+      LayerIO dio = io;
+      dio.layer = &d;
+      dio.n_in = geo->kh * geo->kw;
+      dio.n_out = k->dm;
+      dio.in_shape = {dio.n_in};
+      dio.out_shape = {dio.n_out};
+      auto dk = MakeDense(dio);
+      if (!dk.ok()) return Status::Fail(dk.status().message());
+      k->channels.push_back(std::move(dk).value());
+    }
+    return std::unique_ptr<Kernel>(std::move(k));
+  }
   // The per-pixel dense product as a Dense layer of the same config/types.
   ir::Layer d = l;
   d.kind = ir::LayerKind::Dense;
   ir::Param& dw = d.params[ir::SlotKey(ir::Slot::Weight)];
-  dw.values = DenseWeights(l, *geo);
   dw.shape = {geo->K(), geo->co};
   LayerIO dio = io;
   dio.layer = &d;

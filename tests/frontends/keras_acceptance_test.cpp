@@ -150,10 +150,9 @@ int ExpectLayersExact(const ir::Graph& g, const ir::Graph& raw, const std::map<s
 ///    j di in (S - di, S], di = 2^(I_inv_inp - B); stored in inv_table_t
 ///    (error qi): inv in [1/S_hi - qi, 1/(S_lo - di) + qi].
 ///  * y_i = e_i * inv assigned to the result type (error qr).
-/// With the jet tagger's auto types (input fixed<18,7> -> inp_norm
-/// ufixed<10,3,RND,SAT> chosen from the exp table's range, inv_inp
-/// fixed<18,8>, 1024 entries): de = 1/128, di = 1/4, so the inverse table's
-/// resolution dominates the error (y / y_true <= e^(1/128) * S / (S - 1/4)).
+/// With the jet tagger's auto types (input fixed<18,7> -> inp_norm and
+/// inv_inp ufixed<12,3,RND,SAT> chosen from their ranges, the default
+/// config's 4096 entries): de = di = 1/512.
 struct SoftmaxBoundsResult {
   double max_err = 0;    ///< max |y - y_true| observed
   double max_bound = 0;  ///< max allowed by the intervals

@@ -236,6 +236,7 @@ Model: {Precision: "fixed<16,6>", ReuseFactor: 1}
 LayerName:
   MatMul_0: {Precision: {accum: auto, weight: "fixed<8,3>"}, ReuseFactor: 2}
   Relu_0: {TableSize: 512}
+  Softmax_0: {TableSize: 2048}
 )", g).ok());
     auto text = GenerateConfig(g, gran);
     ASSERT_TRUE(text.ok()) << text.status().message();

@@ -2,6 +2,7 @@
 // fx::convert (through Verilator), config keys, errors (unsupported layers,
 // reuse factor, missing tools, a design too large for an iCE40), lint, and
 // the CLI end to end (convert -> rtlsim == predict).
+#include <cmath>
 #include <cstdlib>
 #include <random>
 
@@ -140,6 +141,51 @@ TEST(RtlConfig, StagesAndDspProductsInTheWrittenDesign) {
   cases.push_back({"stages_sim", g, RandomInput(300, 6, rng, 8.0)});
   ExpectRtlMatchesEmulator(cases, RtlTmpDir("stages_sim"));
   RemoveTmp(dir);
+}
+
+// Automatic pipeline placement across layers: ranks every (period - 0.6 ns)
+// of estimated delay, counted through layer boundaries (a layer's delay after
+// its last rank carries into the next one, its outputs unregistered), so the
+// design needs fewer ranks than each layer rounded up on its own; the valid
+// bit still matches the data (simulated) and only the last layer's outputs
+// are always registered.
+TEST(RtlConfig, AutoStagesCarryAcrossLayers) {
+  ir::Graph g = SmallMlp("carry", 6);
+  const fs::path dir = RtlTmpDir("carry");
+  backends::RtlOptions opt;
+  opt.project_name = "carry";
+  opt.clock_period_ns = 2.0;  // budget 1.4 ns: several ranks per Dense
+  auto d = backends::WriteRtlProject(g, opt, dir.string());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  ASSERT_EQ(d->layers.size(), 3u);
+  int per_layer = 0, carried = 0;
+  for (size_t k = 0; k < d->layers.size(); ++k) {
+    const backends::RtlLayerInfo& info = d->layers[k];
+    per_layer += std::max(1, static_cast<int>(std::ceil(info.delay_ns / 1.4 - 0.02)));
+    const std::string v = ct::Slurp((dir / "rtl" / (info.module + ".v")).string());
+    const size_t out = v.find("assign out_data");
+    ASSERT_NE(out, std::string::npos) << info.module;
+    const bool registered = v.find("_p", out) != std::string::npos;
+    if (k + 1 == d->layers.size()) EXPECT_TRUE(registered) << info.module;
+    if (info.stages > 0 && !registered) ++carried;
+  }
+  EXPECT_GE(carried, 1) << "a layer with ranks and unregistered outputs";
+  EXPECT_LT(d->latency, per_layer);
+  // simulated: latency measured == reported, outputs bit-exact
+  std::mt19937 rng(10);
+  const NDArray x = RandomInput(300, 6, rng, 8.0);
+  backends::RtlSimOptions so;
+  so.opt_level = "-O0";
+  auto ys = backends::RunRtlSimBatch({dir.string()}, {x}, (dir / "sim").string(), so);
+  ASSERT_TRUE(ys.ok()) << ys.status().message();
+  EXPECT_EQ((*ys)[0].latency, d->latency);
+  auto e = emu::Predict(g, x);
+  ASSERT_TRUE(e.ok());
+  NDArray y = (*ys)[0].output;
+  y.shape = e->shape;
+  std::string first;
+  EXPECT_EQ(CountDiff(y, *e, &first), 0) << first;
+  if (!::testing::Test::HasFailure()) RemoveTmp(dir);
 }
 
 TEST(RtlErrors, ConvolutionNamesTheLayer) {

@@ -16,7 +16,8 @@
 // new input every cycle; the output of the input presented with in_valid at
 // cycle c appears with out_valid at cycle c + latency.
 // Pipeline: each layer has PipelineStages register ranks (config key; the
-// default comes from a timing estimate of the layer for the clock period),
+// default comes from a timing estimate for the clock period, ranks spaced
+// across layer boundaries: a layer's outputs may leave unregistered),
 // latency = sum over layers.
 // The graph must have every precision resolved (config applied and the
 // default pass pipeline run).

@@ -7,6 +7,7 @@
 //           0..d-2, neg = sign of x, lsb = bit d:
 //             TRN 0 | TRN_ZERO neg&(h|rest) | RND h | RND_ZERO h&(rest|neg)
 //             RND_INF h&(rest|!neg) | RND_MIN_INF h&rest | RND_CONV h&(rest|lsb)
+//             RND_CONV_ODD (AC only) h&(rest|!lsb)
 //   overflow: WRAP low w bits; SAT clamp to [min, max]; SAT_ZERO 0 when out of
 //           range; SAT_SYM clamp to [-max, max] for signed w > 1 (else SAT).
 // Ranges of the netlist's exact nodes remove what cannot happen (no rounding
@@ -71,6 +72,7 @@ int RoundIncrement(Netlist& n, int x, int d, fx::Quant q) {
       e = h + " & " + rest;
       break;
     case fx::Quant::RND_CONV: e = h + " & (" + rest + " | " + lsb + ")"; break;
+    case fx::Quant::RND_CONV_ODD: e = h + " & (" + rest + " | ~" + lsb + ")"; break;
   }
   return n.Expr(e, x, -1, -1, 1, false, 0, 1, Netlist::kLogic);
 }

@@ -155,11 +155,15 @@ class Netlist {
   /// 0 = combinational. The valid bit travels through the same ranks.
   /// t_in: arrival time of the inputs (ns; a previous layer without output
   /// registers), added to every node's time when cutting.
+  /// period > 0 instead: rank r (1..stages) at arrival time r * period
+  /// (t_in included), so the ranks continue the previous layers' spacing;
+  /// outputs arriving after the last rank leave unregistered (their delay
+  /// carries into the next layer), earlier ones are registered up to it.
   /// The text goes to `sink` in pieces of about 1 MB (a 1 M-weight layer
   /// prints hundreds of MB: it is never held whole in memory).
   void Emit(const std::function<void(std::string_view)>& sink, const std::string& name,
             const std::string& comment, int in_bits, const std::vector<int>& outs, int out_w, int stages,
-            float t_in = 0) const;
+            float t_in = 0, float period = 0) const;
   /// Emit into one string (small modules, tests).
   std::string Emit(const std::string& name, const std::string& comment, int in_bits,
                    const std::vector<int>& outs, int out_w, int stages, float t_in = 0) const;

@@ -51,7 +51,7 @@ std::string Netlist::Emit(const std::string& name, const std::string& comment, i
 
 void Netlist::Emit(const std::function<void(std::string_view)>& sink, const std::string& name,
                    const std::string& comment, int in_bits, const std::vector<int>& outs, int out_w, int stages,
-                   float t_in) const {
+                   float t_in, float period) const {
   const size_t N = nodes_.size();
   std::vector<char> live(N, 0);
   for (int o : outs) live[static_cast<size_t>(o)] = 1;
@@ -61,16 +61,19 @@ void Netlist::Emit(const std::function<void(std::string_view)>& sink, const std:
     for (int o : {x.a, x.b, x.c})
       if (o >= 0) live[static_cast<size_t>(o)] = 1;
   }
-  // stage of every node: arrival time cut in `stages` equal intervals
+  // stage of every node: arrival time cut in `stages` equal intervals (the
+  // last rank at the output), or at multiples of `period` (a node after the
+  // last rank stays in stage `stages`: unregistered output)
   const float T = CriticalPath(outs) + t_in;
-  const float P = stages > 0 && T > 0 ? T / static_cast<float>(stages) : 1.0f;
+  const float P = period > 0 ? period : (stages > 0 && T > 0 ? T / static_cast<float>(stages) : 1.0f);
+  const int last = period > 0 ? stages : stages - 1;
   std::vector<int> stage(N, 0), need(N, -1);
   for (size_t i = 0; i < N; ++i) {
     // inputs arrive at stage 0 whatever the carried-in delay: every path
     // from in_data to out_data crosses all `stages` ranks
     if (!live[i] || stages == 0 || nodes_[i].op == Op::In) continue;
     const int st = static_cast<int>(std::ceil((nodes_[i].t + t_in) / P - 1e-4f)) - 1;
-    stage[i] = std::clamp(st, 0, stages - 1);
+    stage[i] = std::clamp(st, 0, last);
   }
   for (size_t i = 0; i < N; ++i) {
     if (!live[i]) continue;
