@@ -58,6 +58,8 @@ Status ApplyQuantFloat(const LayerIO& io, const ir::QuantParams& q, const double
     qmin = 0;
     qmax = std::ldexp(1.0, static_cast<int>(b)) - 1 - (q.narrow ? 1 : 0);
   }
+  const double slope = q.negative_slope;
+  if (slope != 0) qmin = -slope * std::ldexp(1.0, static_cast<int>(b) - 1);  // QKeras quantized_relu
   for (int64_t i = 0; i < n; ++i) {
     const double s = q.scale.empty() ? 1.0 : q.scale[i % cs];
     const double z = q.zero_point.empty() ? 0.0 : q.zero_point[i % cz];
@@ -65,7 +67,8 @@ Status ApplyQuantFloat(const LayerIO& io, const ir::QuantParams& q, const double
       out[i] = in[i] >= 0 ? s : -s;
       continue;
     }
-    double v = ir::QonnxRound(in[i] / s + z, q.rounding_mode);
+    const double x = slope != 0 && in[i] < 0 ? slope * in[i] : in[i];
+    double v = ir::QonnxRound(x / s + z, q.rounding_mode);
     v = std::clamp(v, qmin, qmax);
     out[i] = (v - z) * s;
   }

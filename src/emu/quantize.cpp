@@ -4,7 +4,9 @@
 // into a 1-bit unsigned result that is the XNOR bit 1 / 0. A Reshape with
 // flatten_channels_first permutes channels-last [P, C] into channels-first
 // [C, P] order (graph.h). An HGQ quantizer (per-element formats) casts each
-// element to its own format first, a 0-bit element to 0.
+// element to its own format first, a 0-bit element to 0. A QKeras
+// quantized_relu with negative_slope s = 2^-k (graph.h QuantParams) casts
+// s*x for x < 0 (the word read with k more fractional bits) and floors it.
 #include "kernels.h"
 
 namespace hlsforge::emu::detail {
@@ -36,8 +38,18 @@ class CastKernel : public Kernel {
       }
       return;
     }
+    if (leaky) {
+      for (int64_t i = 0; i < n; ++i) out[i] = in[i] >= 0 ? to_res(in[i]) : std::max(to_res_scaled(in[i]), floor);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) out[i] = to_res(in[i]);
   }
+  /// QKeras quantized_relu with negative_slope 2^-k (graph.h
+  /// QuantParams::negative_slope): a negative word read with k more
+  /// fractional bits is s*x exactly; the result is floored at `floor`.
+  bool leaky = false;
+  FastCast to_res_scaled;
+  int64_t floor = 0;
   /// HGQ per-element formats (graph.h Layer::element_types): input -> the
   /// element's format -> the result type; `zero` for a 0-bit element.
   struct ElementCast {
@@ -79,6 +91,17 @@ StatusOr<std::unique_ptr<Kernel>> MakeQuantize(const LayerIO& io) {
       }
       k->elem.push_back(e);
     }
+  }
+  if (l.kind == ir::LayerKind::Quantize && l.quant && l.quant->negative_slope != 0) {
+    int sh = 0;
+    if (!ir::NegativeSlopeShift(*l.quant, sh))
+      return Status::Fail(io.where() + ": negative_slope " + std::to_string(l.quant->negative_slope) +
+                          " is not a power of two in [2^-(bits-1), 1]");
+    Format scaled = k->in_f;
+    scaled.i -= sh;  // same word, sh more fractional bits: s * x
+    k->leaky = true;
+    k->to_res_scaled = FastCast(scaled, k->res_f);
+    k->floor = fx::from_double(ir::NegativeSlopeFloor(*l.quant), k->res_f);
   }
   if (l.kind == ir::LayerKind::Quantize && l.quant && l.quant->bipolar) {
     k->bipolar = true;

@@ -319,6 +319,20 @@ const char* ToString(SoftmaxImpl s) {
 }
 
 
+bool NegativeSlopeShift(const QuantParams& q, int& k) {
+  const double s = q.negative_slope;
+  if (!(s > 0) || !std::isfinite(s) || q.bit_width != std::floor(q.bit_width) || q.bit_width < 1) return false;
+  int e = 0;
+  if (std::frexp(s, &e) != 0.5) return false;  // s = 2^(e-1)
+  k = 1 - e;
+  return k >= 0 && k <= static_cast<int>(q.bit_width) - 1;
+}
+
+double NegativeSlopeFloor(const QuantParams& q) {
+  const double scale = q.scale.empty() ? 1.0 : q.scale[0];
+  return -q.negative_slope * std::ldexp(1.0, static_cast<int>(q.bit_width) - 1) * scale;
+}
+
 double QonnxRound(double v, const std::string& mode) {
   if (mode == "ROUND") return std::nearbyint(v);  // default FE mode: half to even
   if (mode == "ROUND_TO_ZERO" || mode == "DOWN") return std::trunc(v);

@@ -362,7 +362,13 @@ void InferLayer(ir::Graph& g, Layer& l) {
     case LayerKind::Quantize: {
       std::optional<FixedType> q;
       if (l.quant && l.quant->bipolar) q = FixedType::Int(1, false);
-      else if (l.quant) q = QuantToFixed(*l.quant);
+      else if (l.quant && l.quant->negative_slope != 0) {
+        // QKeras quantized_relu with negative_slope: the signed grid type
+        // holds every value (the negative end -s*2^(b-1) is on it)
+        ir::QuantParams grid = *l.quant;
+        grid.negative_slope = 0;
+        q = QuantToFixed(grid);
+      } else if (l.quant) q = QuantToFixed(*l.quant);
       else if (!l.element_types.empty()) q = ElementTypesUnion(l);
       // an HGQ proxy's embedded result_t wins (hls4ml enforces it)
       if (auto e = l.embedded_precision.find(Slot::Result); e != l.embedded_precision.end()) q = e->second;

@@ -53,7 +53,7 @@ Status RunPipeline(ir::Graph& g, const std::vector<std::string>& names) {
 // ---- helpers -----------------------------------------------------------------
 
 std::optional<FixedType> QuantToFixed(const ir::QuantParams& q) {
-  if (q.bipolar || q.trunc) return std::nullopt;
+  if (q.bipolar || q.trunc || q.negative_slope != 0) return std::nullopt;
   if (q.scale.empty()) return std::nullopt;
   const double s = q.scale[0];
   for (double v : q.scale)

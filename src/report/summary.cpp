@@ -79,6 +79,10 @@ std::string KindString(const ir::Layer& l) {
     case ir::LayerKind::UpSampling:
       return l.resize ? fmt::format("{}{}D", k, l.resize->rank) : k;
     case ir::LayerKind::Merge: return l.merge ? k + "(" + ir::ToString(l.merge->op) + ")" : k;
+    case ir::LayerKind::Quantize:
+      // QKeras quantized_relu with a negative slope (graph.h QuantParams)
+      return l.quant && l.quant->negative_slope != 0 ? fmt::format("{}(negative_slope={})", k, l.quant->negative_slope)
+                                                      : k;
     default: return k;
   }
 }

@@ -5,10 +5,13 @@
 // ReLU, leaky ReLU (double or fixed-point alpha), thresholded ReLU, clipped
 // ReLU, sigmoid or tanh (tables of 64-1024 entries), binary tanh (XNOR bit or
 // +-1 in a wider type), ternary tanh, BN+sign / BN+ternary thresholds, or a
-// BatchNormalization (ScaleShift) optionally followed by ReLU; a Dense after
+// BatchNormalization (ScaleShift) optionally followed by ReLU, or a QKeras
+// quantized_relu with a negative slope; a Dense after
 // an XNOR output often gets binary weights (XNOR-popcount). A quarter of the
 // MLPs end in a softmax (stable, latency or legacy; table sizes 256-1024).
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "random_model_internal.h"
 
@@ -205,7 +208,7 @@ class MlpDrawer {
 
   std::string After(const std::string& cur) {
     using K = ir::ActivationKind;
-    switch (rng_.ri(0, 13)) {
+    switch (rng_.ri(0, 14)) {
       case 0: return cur;
       case 1: return Act(cur, K::Linear, "linear");
       case 2: case 3: return Act(cur, K::ReLU, "relu");
@@ -221,8 +224,28 @@ class MlpDrawer {
         return rng_.coin(50) ? Act(s, K::ReLU, "relu") : s;
       }
       case 12: return Act(cur, K::ThresholdedReLU, "thresholded_relu");
+      case 13: return NegativeSlopeRelu(cur);
       default: return Act(cur, K::ReLU6OrMax, "relu_max");
     }
+  }
+
+  /// QKeras quantized_relu(b, integer, negative_slope = 2^-k), k in
+  /// [0, b-1] (graph.h QuantParams::negative_slope): a Quantize layer of
+  /// result type fixed<b, integer + 1, RND_CONV, SAT>.
+  std::string NegativeSlopeRelu(const std::string& in) {
+    ir::Layer l;
+    l.kind = ir::LayerKind::Quantize;
+    Add(l, "qrelu_slope", in, Size(in));
+    const int b = rng_.ri(2, 8), integer = rng_.ri(-1, 3);
+    ir::QuantParams q;
+    q.bit_width = b;
+    q.is_signed = true;
+    q.scale = {std::ldexp(1.0, integer - (b - 1))};
+    q.negative_slope = std::ldexp(1.0, -rng_.ri(0, b - 1));
+    l.quant = q;
+    Fixed(l, ir::Slot::Result, FixedType(b, integer + 1, true, Quant::RND_CONV, Overflow::SAT));
+    d_.features.insert("qrelu_negative_slope");
+    return Push(std::move(l));
   }
 
   std::string Softmax(const std::string& in) {

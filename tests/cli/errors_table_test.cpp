@@ -164,5 +164,17 @@ TEST_F(ErrorTable, UsageError) {
   Expect(RunCli({"predict", kModel}), {"--input"});
 }
 
+// A file on which libhdf5 itself faults (a fuzzing find: use-after-free in
+// H5O__msg_iterate_real under H5Aexists_by_name): the load runs in a child
+// process first, which dies; the command reports a clean error. The model
+// file is not written anywhere; `convert` leaves no project behind.
+TEST_F(ErrorTable, LibraryFault) {
+  const std::string h5 = Source("tests/data/fuzz_regressions/keras_h5/crash-hdf5-use-after-free-attribute-exists.h5");
+  ASSERT_TRUE(fs::exists(h5)) << h5;
+  Expect(RunCli({"inspect", h5}), {h5, "the HDF5 library failed while reading this model",
+                                   "tried in a separate process first"});
+  Expect(RunCli({"convert", h5, "-o", t_ / "prj"}), {h5, "the HDF5 library failed"}, t_ / "prj");
+}
+
 }  // namespace
 }  // namespace hlsforge::cli_test

@@ -465,3 +465,22 @@ TEST(OnnxFrontendErrors, ShapeMismatch) {
   const std::string msg2 = ErrorOf(m, "mm2.onnx");
   EXPECT_NE(msg2.find("initializer 'w'"), std::string::npos) << msg2;
 }
+
+// ONNX Transpose: `perm` must be a permutation of the input's axes (spec).
+// An axis outside the rank once indexed the shape out of bounds (fuzzing).
+TEST(OnnxFrontendErrors, TransposePermNotAPermutation) {
+  for (const std::vector<int64_t>& perm : std::vector<std::vector<int64_t>>{
+           {0, 2, 7}, {0, 1, 1}, {0, -1, 2}, {0, 2}, {0, 2, 1, 3}}) {
+    onnx::ModelProto m = TinyModel("Transpose");
+    m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()
+        ->add_dim()->set_dim_value(3);
+    auto* a = m.mutable_graph()->mutable_node(0)->add_attribute();
+    a->set_name("perm");
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t p : perm) a->add_ints(p);
+    const std::string msg = ErrorOf(m, "transpose.onnx");
+    EXPECT_NE(msg.find("\"my_node\" (Transpose)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("attribute 'perm' is not a permutation of the 3 input axes"), std::string::npos)
+        << msg;
+  }
+}

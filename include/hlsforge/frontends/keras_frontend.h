@@ -48,7 +48,10 @@ namespace hlsforge::frontends {
 /// model.weights.h5, malformed JSON, unsupported layer class (names layer
 /// and class), unsupported quantizer or option (names layer and field),
 /// missing weights group or dataset (names file, layer and dataset), weight
-/// shape mismatch (names layer, expected and found shapes).
+/// shape mismatch (names layer, expected and found shapes), a file on which
+/// libhdf5 itself faults (the load runs first in a child process, see
+/// hlsforge/util/isolated_probe.h; HLSFORGE_ISOLATE=0 turns that off).
+/// Thread-safe: loads are serialized (libhdf5 is not re-entrant).
 StatusOr<ir::Graph> LoadKeras(const std::string& path, const std::string& weights_path = "");
 
 }  // namespace hlsforge::frontends

@@ -81,6 +81,14 @@ struct QuantParams {
   std::string rounding_mode = "ROUND";  ///< ROUND (half even), ROUND_TO_ZERO, CEIL, FLOOR, UP, DOWN, HALF_UP, HALF_DOWN
   bool bipolar = false;                 ///< BipolarQuant: x >= 0 -> +scale else -scale
   bool trunc = false;                   ///< QONNX Trunc
+  /// QKeras quantized_relu(bits, integer, negative_slope=s), s a power of two
+  /// in [2^-(bit_width-1), 1] (0 = none; google/qkeras quantizers.py): x < 0
+  /// is first multiplied by s, and the clamp's lower end becomes
+  /// -s * 2^(bit_width-1) (signed) instead of -2^(bit_width-1), i.e.
+  /// y = scale * clamp(round(leaky_relu(x, s) / scale), -s*2^(b-1), 2^(b-1)-1).
+  /// Fixed point: y = x >= 0 ? cast(x) : max(cast(s*x), -s*2^(b-1)*scale)
+  /// into the result type (the grid of scale, b bits, signed).
+  double negative_slope = 0.0;
 };
 
 /// QONNX rounding of v by QuantParams::rounding_mode (QONNX spec, Quant.md):
@@ -90,6 +98,13 @@ struct QuantParams {
 /// with it (binary_threshold / infer_precision). Unknown names: ROUND (the
 /// frontends reject them before).
 double QonnxRound(double v, const std::string& mode);
+
+/// QuantParams::negative_slope as a shift: true and `k` when the slope is
+/// 2^-k with 0 <= k <= bit_width - 1 (then the clamp's lower end
+/// -s * 2^(b-1) is a whole number of steps); false otherwise.
+bool NegativeSlopeShift(const QuantParams& q, int& k);
+/// The smallest value of a negative-slope quantizer: -s * 2^(b-1) * scale.
+double NegativeSlopeFloor(const QuantParams& q);
 
 /// Spatial attributes shared by the window layers. 1-D layers (rank 1) use
 /// only the width fields (kernel_h = stride_h = 1, pad_top = pad_bottom = 0);

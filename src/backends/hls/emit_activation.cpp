@@ -88,11 +88,53 @@ void Emitter::ElementQuantize(int idx, const Layer& l) {
   EmitCall(l, n, fmt::format("{}<{}, {}>({}, {});", fn, n.in_t, n.out_t, n.in, n.out));
 }
 
+// QKeras quantized_relu with negative_slope s = 2^-k (graph.h
+// QuantParams::negative_slope): x >= 0 is cast, x < 0 becomes the exact
+// product s*x cast to the result type and floored at -s*2^(b-1)*scale.
+void Emitter::NegativeSlopeQuantize(int idx, const Layer& l) {
+  const FixedType res = TensorType(g, l.output, l, "output");
+  const FixedType data = TensorType(g, l.inputs.at(0), l, "input");
+  int k = 0;
+  if (!ir::NegativeSlopeShift(*l.quant, k))
+    Fail(fmt::format("{}: negative_slope {} is not a power of two in [2^-(bits-1), 1]", LayerWhere(l),
+                     l.quant->negative_slope));
+  const FixedType slope(1, 1 - k, false, Quant::TRN, Overflow::WRAP, res.family());  // holds 2^-k exactly
+  CheckMul(l, data, "input", slope, "negative_slope");
+  const double floor = ir::NegativeSlopeFloor(*l.quant);
+  if (res.ToDouble(res.Quantize(floor)) != floor)
+    Fail(fmt::format("{}: the quantizer's lowest value {} is not a value of the result type {}", LayerWhere(l),
+                     floor, res.ToString()));
+  IoNames n = Declare(idx, l, ResultTypeName(idx, l), res);
+  const std::string slope_t = fmt::format("layer{}_slope_t", idx);
+  Typedef(slope_t, slope, fmt::format("layer '{}': negative_slope", l.name));
+  const std::string fn = fmt::format("negative_slope_quantize{}", idx);
+  params << Comment(l) << "\n";
+  params << fmt::format("template <class data_T, class res_T>\nvoid {}(const data_T in[{}], res_T out[{}]) {{\n", fn,
+                        n.n_elem, n.n_elem);
+  params << (dialect.catapult ? "" : "    #pragma HLS INLINE\n");
+  params << fmt::format("    const {} slope = {};\n    const res_T lowest = {};\n", slope_t,
+                        ExactDecimal(l.quant->negative_slope), ExactDecimal(floor));
+  params << dialect.LoopUnrollBefore("    ") << fmt::format("    for (unsigned i = 0; i < {}; i++) {{\n", n.n_elem)
+         << dialect.LoopUnrollInside("        ")
+         << "        if (in[i] < 0) {\n"
+            "            res_T y = in[i] * slope;  // the exact product, cast\n"
+            "            out[i] = y < lowest ? lowest : y;\n"
+            "        } else {\n"
+            "            out[i] = in[i];\n"
+            "        }\n    }\n}\n\n";
+  EmitCall(l, n, fmt::format("{}<{}, {}>({}, {});", fn, n.in_t, n.out_t, n.in, n.out));
+}
+
 void Emitter::Quantize(int idx, const Layer& l) {
   if (!l.element_types.empty()) return ElementQuantize(idx, l);
   if (l.quant) {
     const auto& q = *l.quant;
     if (q.bipolar) return Sign(idx, l);
+    if (q.negative_slope != 0) {
+      for (double z : q.zero_point)
+        if (z != 0) Fail(fmt::format("{}: a nonzero zero_point is not supported by the HLS backend", LayerWhere(l)));
+      return NegativeSlopeQuantize(idx, l);
+    }
     for (double z : q.zero_point)
       if (z != 0) Fail(fmt::format("{}: a nonzero zero_point is not supported by the HLS backend", LayerWhere(l)));
     for (double s : q.scale) {

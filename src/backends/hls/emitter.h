@@ -156,6 +156,7 @@ class Emitter {
   void FlattenChannelsFirst(int idx, const Layer& l);
   void Quantize(int idx, const Layer& l);
   void ElementQuantize(int idx, const Layer& l);
+  void NegativeSlopeQuantize(int idx, const Layer& l);
   void Sign(int idx, const Layer& l);
   void Activation(int idx, const Layer& l);
   /// The typedef `layer<idx>_param_t` of the plan's activation param_t (`what`: alpha, slope...).

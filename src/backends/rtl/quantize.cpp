@@ -4,7 +4,8 @@
 // +scale / -scale by the sign bit; the Flatten of a channels-first model
 // permutes the words (out[c*P + p] = in[p*C + c]: wiring only); an HGQ
 // quantizer casts each word to its element's format, then to the result type
-// (a 0-bit element is the constant 0).
+// (a 0-bit element is the constant 0); a QKeras quantized_relu with a
+// negative slope muxes the cast of x and the floored cast of s*x by x's sign.
 #include "rtl_layers.h"
 
 namespace hlsforge::backends::rtl {
@@ -32,12 +33,30 @@ StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices&) {
   if (!l.element_types.empty() && l.element_types.size() != 1 &&
       static_cast<int64_t>(l.element_types.size()) != io.n_out)
     return Status::Fail(io.where() + ": per-element formats do not match the tensor size");
+  // QKeras quantized_relu with negative_slope s = 2^-k: x < 0 read with k
+  // more fractional bits is s*x; that cast is floored (graph.h QuantParams)
+  int slope_shift = -1;
+  i128 lowest = 0;
+  if (l.kind == ir::LayerKind::Quantize && l.quant && l.quant->negative_slope != 0) {
+    if (!ir::NegativeSlopeShift(*l.quant, slope_shift))
+      return Status::Fail(io.where() + ": negative_slope is not a power of two in [2^-(bits-1), 1]");
+    lowest = fx::from_double(ir::NegativeSlopeFloor(*l.quant), res_f);
+  }
   LayerRtl r;
   Netlist& n = r.net;
   for (int64_t o = 0; o < io.n_out; ++o) {
     const int64_t i = chan > 0 ? (o % pixels) * chan + o / pixels : o;
     const int x = InputWord(n, io, i);
-    if (bipolar) {
+    if (slope_shift >= 0) {
+      const int pos = Cast(n, x, fx::frac(in_f), res_f);
+      if (!in_f.s) {
+        r.outs.push_back(pos);
+        continue;
+      }
+      const int neg_cast = Cast(n, x, fx::frac(in_f) + slope_shift, res_f);
+      const int neg = n.Mux(n.LessConst(neg_cast, lowest), n.Const(lowest), neg_cast);
+      r.outs.push_back(n.Mux(n.LessConst(x, 0), neg, pos));
+    } else if (bipolar) {
       r.outs.push_back(in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(minus), n.Const(plus)) : n.Const(plus));
     } else if (!l.element_types.empty()) {
       const auto& t = l.element_types[l.element_types.size() == 1 ? 0 : static_cast<size_t>(o)];
@@ -50,7 +69,7 @@ StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices&) {
     } else
       r.outs.push_back(Cast(n, x, fx::frac(in_f), res_f));
   }
-  r.summary = bipolar ? "bipolar sign" : !l.element_types.empty() ? "per-element casts (HGQ)" : (chan > 0 ? "channels-first permutation and cast" : "cast");
+  r.summary = slope_shift >= 0 ? "negative-slope quantized relu (casts, comparators)" : bipolar ? "bipolar sign" : !l.element_types.empty() ? "per-element casts (HGQ)" : (chan > 0 ? "channels-first permutation and cast" : "cast");
   return r;
 }
 

@@ -10,8 +10,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
+#include "hlsforge/util/isolated_probe.h"
 #include "hlsforge/util/zip_member.h"
 #include "keras_builder.h"
 
@@ -155,6 +157,19 @@ ir::Graph Load(const std::string& path, const std::string& weights_path) {
 }  // namespace
 
 StatusOr<ir::Graph> LoadKeras(const std::string& path, const std::string& weights_path) {
+  // libhdf5 parses the file's object headers itself, and some corrupt
+  // headers make it read out of bounds or crash (fuzzing: a heap overflow in
+  // H5O__msg_iterate_real under H5Aexists_by_name). No check of ours before
+  // the call can rule that out, so the same load runs first in a child
+  // process: if the child dies, the file is rejected here, cleanly.
+  // One load at a time: no other thread may be inside libhdf5 (holding its
+  // locks) when the child is forked.
+  static std::mutex hdf5_mutex;
+  std::lock_guard<std::mutex> lock(hdf5_mutex);
+  if (auto died = ProbeInChildProcess([&] { (void)Load(path, weights_path); }))
+    return Status::Fail(path + (weights_path.empty() ? "" : " (weights " + weights_path + ")") +
+                        ": the HDF5 library failed while reading this model (a corrupt or hostile file; the read "
+                        "was tried in a separate process first: " + *died + ")");
   try {
     return Load(path, weights_path);
   } catch (const std::exception& e) {

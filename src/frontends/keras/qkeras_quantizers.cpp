@@ -7,7 +7,9 @@
 //    xq = alpha * m_i * clip(round(x*m/m_i), keep_negative*(-m+symmetric), m-1) / m
 //    (round = tf.round, half to even); bits - keep_negative == 0: sign, 0 -> +1.
 //  quantized_relu(bits, integer): xq = m_i * clip(round(x*m/m_i)/m, 0, 1-1/m),
-//    m = 2^bits (negative_slope = 0, use_sigmoid = 0 only).
+//    m = 2^bits (use_sigmoid = 0 only). With negative_slope s (a power of
+//    two): m = 2^(bits-1) and xq adds m_i*s*clip(round(x*m*s/m_i)/(s*m), -1, 0)
+//    for the negative side (an activation only).
 //  binary(use_01, alpha): sign(x) with 0 -> +1, times alpha ({0,1} if use_01).
 //  ternary(alpha, threshold): alpha * sign(x) where |x| >= threshold (0.33 by
 //    default), else 0.
@@ -479,13 +481,30 @@ void ActivationQuant(const Quantizer& q, ir::QuantParams& qp, FixedType& result_
     return;
   }
   if (q.cls == "quantized_relu") {
-    if (Flag(q, "use_sigmoid", where) || Num(q, "negative_slope", where) != 0.0)
-      throw Error(where + ": quantizer " + q.text + ": use_sigmoid / negative_slope unsupported");
+    if (Flag(q, "use_sigmoid", where))
+      throw Error(where + ": quantizer " + q.text + ": use_sigmoid unsupported");
     if (!q.cfg.at("relu_upper_bound").is_null() && !Flag(q, "is_quantized_clip", where))
       throw Error(where + ": quantizer " + q.text + ": relu_upper_bound without is_quantized_clip unsupported");
     int bits = static_cast<int>(Num(q, "bits", where));
     double integer = Num(q, "integer", where);
     if (integer != std::floor(integer)) throw Error(where + ": quantizer " + q.text + ": integer must be whole");
+    if (const double slope = Num(q, "negative_slope", where); slope != 0.0) {
+      // non_sign_bits = bits - 1, m = 2^(bits-1), s_pos = 2^(integer-bits+1):
+      // xq = s_pos*clip(round(x/s_pos), 0, m-1) + s_pos*clip(round(slope*x/s_pos), -slope*m, 0)
+      // = s_pos * clamp(round(leaky_relu(x, slope)/s_pos), -slope*m, m-1)
+      qp.scale = {std::exp2(integer - (bits - 1))};
+      qp.zero_point = {0.0};
+      qp.bit_width = bits;
+      qp.is_signed = true;
+      qp.narrow = false;
+      qp.negative_slope = slope;
+      int k = 0;
+      if (bits < 2 || !ir::NegativeSlopeShift(qp, k))
+        throw Error(where + ": quantizer " + q.text + ": negative_slope must be a power of two in [2^-(bits-1), 1] "
+                    "(QKeras requires a power of two; a smaller one leaves the negative side off the output grid)");
+      result_type = FixedType(bits, static_cast<int>(integer) + 1, true, Quant::RND_CONV, Overflow::SAT);
+      return;
+    }
     // xq = m_i * clip(round(x*m/m_i)/m, 0, 1-1/m) = s * clamp(round(x/s), 0, 2^bits-1), s = 2^(integer-bits)
     qp.scale = {std::exp2(integer - bits)};
     qp.zero_point = {0.0};

@@ -17,7 +17,7 @@ bool BoundaryTranspose(Converter& cv, int i) {
   const Act& a = cv.A(i, 0);
   auto perm = cv.IntsAttr(i, "perm");
   const size_t r = a.shape.size();
-  if (!perm || r < 3 || perm->size() != r) return false;
+  if (!perm || r < 3) return false;
   std::vector<int64_t> to_cf{0, static_cast<int64_t>(r) - 1}, to_cl{0};
   for (size_t k = 1; k + 1 < r; ++k) to_cf.push_back(static_cast<int64_t>(k));
   for (size_t k = 2; k < r; ++k) to_cl.push_back(static_cast<int64_t>(k));
@@ -76,9 +76,23 @@ void ReshapeNode(Converter& cv, int i) {
 }
 
 void TransposeNode(Converter& cv, int i) {
-  if (BoundaryTranspose(cv, i)) return;
   const Act& a = cv.A(i, 0);
   auto perm = cv.IntsAttr(i, "perm");
+  // ONNX Transpose: `perm` must be a permutation of 0..rank-1 (spec; absent =
+  // reversed axes). Checked before any use indexes the shape with it.
+  if (perm) {
+    std::vector<bool> seen(a.shape.size(), false);
+    bool ok = perm->size() == a.shape.size();
+    for (int64_t p : *perm) {
+      if (!ok) break;
+      ok = p >= 0 && p < static_cast<int64_t>(seen.size()) && !seen[static_cast<size_t>(p)];
+      if (ok) seen[static_cast<size_t>(p)] = true;
+    }
+    if (!ok)
+      cv.Fail(i, "attribute 'perm' is not a permutation of the " + std::to_string(a.shape.size()) +
+                     " input axes");
+  }
+  if (BoundaryTranspose(cv, i)) return;
   bool identity = perm.has_value();
   if (perm)
     for (size_t k = 0; k < perm->size(); ++k) identity &= (*perm)[k] == static_cast<int64_t>(k);
