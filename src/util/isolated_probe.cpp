@@ -6,9 +6,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+// Sanitizer runtime interface (compiler-rt common_interface_defs.h), weak:
+// present only in sanitized builds. libFuzzer registers a death callback
+// that writes the current input as a crash artifact.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 namespace hlsforge {
 
@@ -23,6 +29,11 @@ std::optional<std::string> ProbeInChildProcess(const std::function<void()>& prob
       dup2(null_fd, STDOUT_FILENO);
       dup2(null_fd, STDERR_FILENO);
     }
+    // The child's death is the answer, not a finding: no fuzzer artifact
+    // (death callback) and no crash handlers inherited from the parent
+    // (libFuzzer, ASan): a fault ends the child with its signal.
+    if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(nullptr);
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
     try {
       probe();
     } catch (...) {

@@ -13,7 +13,9 @@
 namespace hlsforge {
 
 /// Runs `probe` in a forked child process whose stdout/stderr go to
-/// /dev/null and waits for it. The child's result is discarded: the probe
+/// /dev/null and whose crash handlers are reset to the default action (a
+/// sanitizer's death callback too, so that a fuzzer does not record the
+/// child's fault as its own finding), and waits for it. The child's result is discarded: the probe
 /// only asks whether the same deterministic work can run to completion
 /// without the process dying. Returns nullopt when the child exited with
 /// status 0 (the caller then does the work itself), or when isolation is
