@@ -12,7 +12,9 @@
 //    word of ir::ActivationShiftOf); y > 1 ? 1 : y < 0 ? 0 : (res_T) y;
 //    hard_tanh: the same y, then 1 / -1 / (res_T)(2y - 1)
 //  * sigmoid / softplus / softsign: table_size-entry LUT of table_t over
-//    [-8, 8): index = trunc0(x * table_size / 16) + table_size / 2, clamped;
+//    [-8, 8): index = trunc0(x * table_size / 16) + table_size / 2, clamped
+//    (the quotient in x's LSB: for types with an LSB above 1 the word is
+//    truncated before scaling, ScaledIndex in kernels.h);
 //    table[i] = table_t(float f(in)), in = float(16.0 * (i - N/2.0) / N),
 //    f = 1 / (1 + expf(-in)); log(double(expf(in)) + 1); in / (|in| + 1.)
 //  * tanh: LUT over [-4, 4): index = trunc0(x * N / 8) + N / 2;

@@ -26,12 +26,17 @@ StatusOr<FixedType> NeedType(const LayerIO& io, ir::Slot s) {
 int CeilLog2(int64_t x) { return x <= 2 ? 1 : 1 + CeilLog2((x + 1) / 2); }
 
 int64_t ScaledIndex(int64_t word, Format f, int64_t mul, int64_t div) {
-  fx::i128 num = fx::widen(word, f.s) * mul;
-  fx::i128 den = div;
+  const fx::i128 num = fx::widen(word, f.s) * mul;
   const int fr = fx::frac(f);
-  if (fr >= 0) den <<= fr;
-  else num <<= -fr;
-  return static_cast<int64_t>(num / den);  // C++ division truncates toward zero
+  // C++ division truncates toward zero, as the vendor's sdiv/udiv.
+  if (fr >= 0) return static_cast<int64_t>(num / (static_cast<fx::i128>(div) << fr));
+  // The quotient keeps the dividend's LSB 2^-fr > 1: its word is truncated
+  // first, then scaled (exact integer; clamped far outside any table).
+  const fx::i128 q = num / div;
+  const fx::i128 lim = fx::i128{1} << 62;
+  if (-fr >= 62) return q == 0 ? 0 : (q > 0 ? static_cast<int64_t>(lim) : -static_cast<int64_t>(lim));
+  const fx::i128 v = q * (fx::i128{1} << -fr);
+  return static_cast<int64_t>(v > lim ? lim : (v < -lim ? -lim : v));
 }
 
 namespace {

@@ -96,9 +96,16 @@ StatusOr<FixedType> NeedType(const LayerIO& io, ir::Slot s);
 /// hls4ml's ceillog2 (nnet_common.h): ceillog2(x) = x <= 2 ? 1 : 1 + ceillog2((x+1)/2).
 int CeilLog2(int64_t x);
 
-/// trunc_toward_zero(value(word, f) * mul / div), as hls4ml's
-/// `int i = x * N / D` on an ap_fixed x computes it (exact product, quotient
-/// truncated toward zero, then conversion to int truncating toward zero).
+/// hls4ml's `int i = x * N / D` on a fixed-point x of format f (word `word`):
+/// the product is exact and keeps x's LSB 2^-F (F = fractional bits of f);
+/// the quotient keeps the dividend's LSB too (ap_fixed_base / ac_fixed
+/// `operator/`: quotient type with W1 + max(F2, 0) + S2 bits, I1 + F2 + S2
+/// integer bits, i.e. F1 fractional bits; its word is the dividend's word
+/// divided, truncated toward zero); then the conversion to int truncates
+/// toward zero. So for F >= 0 the index is trunc0(x * N / D), and for F < 0
+/// (an LSB of 2^-F > 1) it is trunc0(word * N / D) * 2^-F: x = 2 of
+/// ap_fixed<4,5> (word 1), N = 1000, D = 16 gives 62 * 2 = 124, not 125.
+/// |result| is capped at 2^62 (callers clamp to their table).
 int64_t ScaledIndex(int64_t word, Format f, int64_t mul, int64_t div);
 
 // ---- factories (one per source file) --------------------------------------

@@ -5,6 +5,8 @@
 // fixed-point words (no floating point outside the table initializers).
 #include <fstream>
 #include <regex>
+#include <set>
+#include <tuple>
 
 #include "hls_test_util.h"
 
@@ -78,6 +80,51 @@ TEST(HlsActivationKinds, CsimEqualsEmulatorIoStream) {
   std::mt19937 rng(6);
   const ir::Graph g = Chain(kSteps, 512);  // another table size: the index arithmetic scales with it
   ExpectCsimMatchesEmulator(g, RandomInput(40, 8, rng, 3.0), "acts_stream", ir::IOType::Stream);
+}
+
+/// input(8) -> [Dense(8, 8) whose result type has an LSB above 1 (negative
+/// fractional bits) -> table activation] for each table kind. hls4ml's index
+/// `x * N / D` divides in that type: the vendor's quotient keeps the
+/// dividend's LSB, so the word is truncated before it is scaled (emu
+/// ScaledIndex); with N = 1000 or 100 most words land between two indices.
+ir::Graph CoarseInputTables(int table_size, int res_w, int res_i, Family fam) {
+  auto T = [fam](int w, int i, bool s = true) { return FixedType(w, i, s, Quant::TRN, Overflow::WRAP, fam); };
+  std::mt19937 rng(17);
+  ir::Graph g = StartGraph("coarse", 8, T(12, 5));
+  const K kinds[] = {K::Sigmoid, K::Tanh, K::Softplus, K::Softsign, K::ELU, K::SELU};
+  std::string cur = "input_1";
+  for (int k = 0; k < 6; ++k) {
+    const std::string d = "fc" + std::to_string(k), a = "act" + std::to_string(k);
+    AddDense(g, d, cur, 8, 8, T(8, 5), T(6, 3), T(24, 12), FixedType(res_w, res_i, true, Quant::TRN, Overflow::SAT, fam),
+             rng);
+    for (double& v : g.layers.back().params["weight"].values) v *= 6;  // sums over the coarse range
+    AddAct(g, a, d + "_out", 8, kinds[k], T(18, 8), kinds[k] == K::SELU ? kSeluAlpha : 1.0);
+    ir::Layer& l = g.layers.back();
+    if (kinds[k] == K::SELU) l.beta = kSeluScale;
+    l.config.table_size = table_size;
+    l.config.precision["table"].type = T(18, 8);
+    cur = a + "_out";
+  }
+  g.outputs = {cur};
+  return g;
+}
+
+TEST(HlsActivationKinds, TableIndexOfCoarseInputsEqualsEmulator) {
+  std::mt19937 rng(8);
+  const NDArray x = RandomInput(64, 8, rng, 4.0);
+  for (const Family fam : {Family::AP, Family::AC})
+    for (const auto& [w, i, n] : {std::tuple{4, 5, 1000}, std::tuple{4, 6, 100}}) {
+      const ir::Graph g = CoarseInputTables(n, w, i, fam);
+      const auto trace = hlsforge::emu::Trace(g, x);
+      ASSERT_TRUE(trace.ok()) << trace.status().message();
+      for (int k = 0; k < 6; ++k) {  // each table sees several coarse words, not one constant
+        const NDArray& fc = trace->at("fc" + std::to_string(k));
+        EXPECT_GE(std::set<double>(fc.data.begin(), fc.data.end()).size(), 4u) << "fc" << k;
+      }
+      ExpectCsimMatchesEmulator(g, x,
+                                std::string(fam == Family::AC ? "coarse_ac_" : "coarse_ap_") + std::to_string(n),
+                                ir::IOType::Parallel);
+    }
 }
 
 TEST(HlsActivationKinds, ConstantsAreFixedPointWords) {

@@ -166,6 +166,25 @@ TEST(ActivationKindsFixed, EluSelu) {
   ExpectFixed(OneActivation(K::SELU, 2, sa, ss), {1, -0.5}, {1.0498046875, -0.6923828125});
 }
 
+TEST(ActivationKindsFixed, TableIndexOfCoarseInputsKeepsTheirLsb) {
+  // Input ap_fixed<4,5>: LSB 2 (word w = x / 2). hls4ml's index x * N / D
+  // divides in the product's type, whose quotient keeps that LSB (the
+  // vendor's ap_fixed / ac_fixed division): trunc0(w * N / D) * 2, not
+  // trunc0(x * N / D).
+  // sigmoid, N = 1000: x = 2: trunc0(1000 / 16) = 62 -> index 124 + 500 = 624
+  // (not 625), table input float(16 * 124 / 1000) = 1.984, sigmoid 0.879107
+  // -> 900/1024 (index 625 would give 901/1024); x = -2: trunc0(-62.5) = -62
+  // -> 376 -> 0.120893 -> 123/1024 (625-style exact: 122; floor: 120).
+  ir::Graph sig = OneActivation(K::Sigmoid, 2, 0, 0, {}, FixedType(4, 5));
+  sig.layers.back().config.table_size = 1000;
+  ExpectFixed(sig, {2, -2}, {900.0 / 1024, 123.0 / 1024});
+  // tanh, N = 100, range 8: x = 2: trunc0(100 / 8) = 12 -> 24 + 50 = 74,
+  // table input 1.92, tanh 0.957917 -> 980/1024 (index 75: 987/1024).
+  ir::Graph th = OneActivation(K::Tanh, 1, 0, 0, {}, FixedType(4, 5));
+  th.layers.back().config.table_size = 100;
+  ExpectFixed(th, {2}, {980.0 / 1024});
+}
+
 TEST(ActivationKindsFixed, SoftplusSoftsign) {
   // index = trunc(x * 1024 / 16) + 512; table input float(16 * (i - 512) / 1024).
   // softplus x = 0: log 2 = 0.693147 -> 709/1024; x = 2: log(e^2 + 1) = 2.126928 -> 2177/1024.

@@ -6,6 +6,7 @@
 // word equal to a threshold); here every boundary word occurs by
 // construction. All designs share one Verilator build.
 #include <set>
+#include <tuple>
 
 #include "rtl_property.h"
 
@@ -90,6 +91,17 @@ void AddActivations(std::vector<Case>& cases) {
     }
     cases.push_back(Act(s + "ternary_tanh", t, K::TernaryTanh, FixedType(2, 2, true)));
   }
+  // Coarse inputs (ap_fixed<4,6>: LSB 4) into tables smaller than the index
+  // divisor (sigmoid 8 < 16, tanh 4 < 8): hls4ml's quotient x * N / D keeps
+  // the LSB 4, so the word is truncated first (x = 4: index trunc0(1 * 8 / 16)
+  // * 4 + 4 = 4, not 4 * 8 / 16 + 4 = 6).
+  for (const auto& [k, n, res] : {std::tuple{K::Sigmoid, 8, FixedType(8, 1, false)}, std::tuple{K::Tanh, 4, FixedType(8, 2, true)}})
+    cases.push_back(OneLayer(std::string("coarse_") + ir::ToString(k), FixedType(4, 6), kElems,
+                             ir::LayerKind::Activation, res, [&](ir::Layer& l) {
+                               l.activation = k;
+                               l.config.table_size = n;
+                               SetPrec(l, ir::Slot::Table, FixedType(10, 2, true, Quant::RND));
+                             }));
 }
 
 /// Quantize = one cast, from a type with MORE fractional bits to fewer (cut

@@ -120,17 +120,21 @@ int VarProduct(Netlist& n, int a, int b, const Choices& c) {
 
 int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off) {
   const int64_t N = int64_t{1} << index_bits;
-  const int sh = index_bits - div_log2 - fx::frac(f);
-  const Node X = n.node(x);
-  int idx0;
-  if (sh >= 0) {
-    idx0 = n.Slice(x, -sh, BitsFor(SatShl(X.lo, sh), SatShl(X.hi, sh)), X.lo < 0);
-  } else {  // truncation toward zero of x / 2^-sh
+  // trunc0(word * 2^sh) for a word x: exact shift (sh >= 0) or truncation
+  // toward zero of x / 2^-sh
+  auto scaled = [&n](int x, int sh) {
+    const Node X = n.node(x);
+    if (sh >= 0) return n.Slice(x, -sh, BitsFor(SatShl(X.lo, sh), SatShl(X.hi, sh)), X.lo < 0);
     const i128 lo = FloorShr(X.lo, -sh), hi = FloorShr(X.hi, -sh);
     const int fl = n.Slice(x, -sh, BitsFor(lo, hi), lo < 0);
     const int inc = RoundIncrement(n, x, -sh, fx::Quant::TRN_ZERO);
-    idx0 = n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
-  }
+    return n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
+  };
+  const int F = fx::frac(f);
+  // The quotient keeps the word's LSB 2^-F (emu ScaledIndex): for F < 0 the
+  // word is divided first (truncated), then scaled by 2^-F.
+  const int idx0 = F < 0 && index_bits < div_log2 ? scaled(scaled(x, index_bits - div_log2), -F)
+                                                  : scaled(x, index_bits - div_log2 - F);
   const int idx = n.Add(idx0, n.Const(off), 0, false, 0);
   const int c = n.Mux(n.LessConst(idx, 0), n.Const(0), n.Mux(n.GreaterConst(idx, N - 1), n.Const(N - 1), idx));
   return n.Slice(c, 0, index_bits, false);

@@ -93,8 +93,10 @@ bool QuantReadsSign(fx::Quant q);
 /// `*` (UseDsp).
 int ConstProduct(Netlist& n, int x, i128 k, const Choices& c);
 /// The address of a scaled-index table (hls4ml's `x * N / div`): clamp(
-/// trunc0(x * N / 2^div_log2) + off, 0, N - 1), N = 2^index_bits, for x an
-/// exact word of format f; the emulator computes it with ScaledIndex.
+/// idx + off, 0, N - 1), N = 2^index_bits, for x an exact word of format f
+/// with F fractional bits; idx = trunc0(x * N / 2^div_log2) for F >= 0, and
+/// trunc0(word * N / 2^div_log2) * 2^-F for F < 0 (the quotient keeps the
+/// dividend's LSB): the emulator's ScaledIndex (emu/kernels.h).
 int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off);
 /// Product of two exact nodes: `*` or LUT partial products (UseDspForVariables).
 int VarProduct(Netlist& n, int a, int b, const Choices& c);

@@ -87,6 +87,9 @@ void thresholded_relu(data_T data[CONFIG_T::n_in], typename CONFIG_T::param_t th
 
 /// Table index of x for a table spanning [-range/2, range/2):
 /// trunc(x * table_size / range) + table_size / 2, clamped to the table.
+/// The quotient is a fixed-point value with x's LSB (the division keeps the
+/// dividend's fractional bits), so an x whose LSB is above 1 is truncated at
+/// that LSB before the conversion to int.
 template <class data_T, unsigned TABLE_SIZE, unsigned RANGE> int lut_index(data_T x) {
   #pragma HLS INLINE
   const int r = trunc_int(x * uint_t<bits_for(TABLE_SIZE)>(TABLE_SIZE) / uint_t<bits_for(RANGE)>(RANGE));
