@@ -8,7 +8,10 @@
 // 1-bit words), assigned to accum_t (its quantization and overflow modes),
 // and every += is exact then assigned to accum_t. For 1-bit data AND 1-bit
 // weights (nnet::product::both_binary) the product is XNOR (a == w) and the
-// result is (ap_int<ceillog2(n_in)+2>)(acc - n_in/2) * 2, as nnet_mult.h's cast.
+// result is (res_T)((ap_int<ceillog2(n_in)+2>)(acc - n_in/2) * 2), as
+// nnet_mult.h's cast: the n-bit integer wraps, the product by 2 does not
+// (ap_int<n> * int is an ap_int<n+32>), which matters once a narrow accum_t
+// has wrapped the popcount.
 //
 // Speed: when accum_t wraps and holds every product without rounding (the
 // hls4ml default: accum = auto), the accumulation is modular and the order
@@ -341,12 +344,12 @@ class DenseKernel : public Kernel {
           acc = fx::convert(fx::widen(acc, acc_f.s) + fx::widen(m, acc_f.s), fa, acc_f);
         }
       }
-      // (ap_int<n>)(acc - n_in/2) * 2, returned as ap_int<n>
+      // (ap_int<n>)(acc - n_in/2) * 2: the n-bit integer times int 2 at full
+      // precision (an n+1-bit value: never wrapped), then res_T
       const Format sub_f = fx::sub_format(acc_f, Format{32, 32, false});
       const int64_t d = fx::sub(acc, acc_f, n_in / 2, Format{32, 32, false});
       const int64_t t = fx::to_int(d, sub_f, n, true);
-      const int64_t r = fx::wrap(static_cast<fx::i128>(t) * 2, n, true);
-      out[j] = fx::cast(r, Format{n, n, true}, res_f);
+      out[j] = fx::cast(t * 2, Format{n + 1, n + 1, true}, res_f);
     }
   }
 };

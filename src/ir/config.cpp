@@ -67,23 +67,32 @@ std::string Lower(std::string s) {
 /// "Model" is 1), the optimal-string-alignment variant of Damerau-Levenshtein.
 size_t EditDistance(const std::string& a_in, const std::string& b_in) {
   const std::string a = Lower(a_in), b = Lower(b_in);
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
+  // three rows of the (|a|+1) x (|b|+1) table (the transposition reads two back)
+  std::vector<size_t> r2(b.size() + 1), r1(b.size() + 1), r0(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) r1[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    r0[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      r0[j] = std::min({r1[j] + 1, r0[j - 1] + 1, r1[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) r0[j] = std::min(r0[j], r2[j - 2] + 1);
     }
-  return d[a.size()][b.size()];
+    std::swap(r2, r1);
+    std::swap(r1, r0);
+  }
+  return r1[b.size()];
 }
 
 /// The candidate nearest to `key` when it is close enough to be a typo of it
 /// (distance <= 2, and <= a third of the key's length; ties: first), else "".
+/// Candidates whose length differs from the key's by more than the bound are
+/// skipped unread (the length difference is a lower bound of the distance),
+/// so a long or hostile key costs no table at all.
 std::string Closest(const std::string& key, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_d = std::min<size_t>(2, std::max<size_t>(1, key.size() / 3)) + 1;
   for (const std::string& c : candidates) {
+    const size_t gap = key.size() > c.size() ? key.size() - c.size() : c.size() - key.size();
+    if (gap >= best_d) continue;
     const size_t d = EditDistance(key, c);
     if (d < best_d) {
       best_d = d;

@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/emu/emulator.h"
 #include "hlsforge/flow/flow.h"
+
 #include "hls_test_util.h"
 #include "test_data.h"
 
@@ -48,6 +50,31 @@ TEST(HlsBackend, SmallMlpResourceStream) {
   std::mt19937 rng(2);
   ExpectCsimMatchesEmulator(SmallMlp(ir::Strategy::Resource, 4), RandomInput(200, 6, rng), "mlp_res_str",
                             ir::IOType::Stream);
+}
+
+// input -> Dense -> binary tanh (XNOR bits) -> Dense with 1-bit weights
+// (XNOR popcount) into a narrow accumulator that wraps the popcount: hls4ml
+// doubles (ap_int<n>)(acc - n_in/2) at full precision, so the wrapped sums
+// reach the result type (wide here) beyond n bits.
+TEST(HlsBackend, XnorPopcountWithWrappingAccumulatorEqualsEmulator) {
+  for (const Family fam : {Family::AP, Family::AC}) {
+    auto T = [fam](int w, int i, bool s = true) { return FixedType(w, i, s, Quant::TRN, Overflow::WRAP, fam); };
+    std::mt19937 rng(23);
+    ir::Graph g = StartGraph("xnor", 8, T(12, 5));
+    AddDense(g, "fc0", "input_1", 8, 8, T(8, 3), T(8, 3), T(24, 10), T(16, 6), rng);
+    AddAct(g, "sign", "fc0_out", 8, ir::ActivationKind::BinaryTanh, T(1, 1, false));
+    g.layers.back().config.precision["table"].type = T(18, 8);  // one family throughout
+    AddDense(g, "fc1", "sign_out", 8, 6, FixedType::Int(1, false, fam), T(8, 3), T(4, 4), T(8, 8), rng,
+             ir::Strategy::Latency, 1, WeightKind::Binary);
+    g.outputs = {"fc1_out"};
+    std::mt19937 xr(fam == Family::AP ? 1 : 2);
+    const NDArray x = RandomInput(200, 8, xr, 3.0);
+    const auto y = emu::Predict(g, x);
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    std::set<double> v(y->data.begin(), y->data.end());
+    EXPECT_TRUE(v.count(-24) || v.count(-22) || v.count(-20)) << "a wrapped popcount beyond 4 bits occurs";
+    ExpectCsimMatchesEmulator(g, x, fam == Family::AP ? "xnor_wrap_ap" : "xnor_wrap_ac", ir::IOType::Parallel);
+  }
 }
 
 TEST(HlsBackend, ValidReuseFactors) {

@@ -62,6 +62,18 @@ TEST(Emulator, DenseExactWrapAccumulator) {
   EXPECT_EQ(y->data[1], -1.75 - 0.3125 + 0.125);
 }
 
+TEST(Emulator, XnorDenseDoublesThePopcountAtFullPrecision) {
+  // 1-bit data and weights (XNOR, nnet_mult.h): res = (res_T)((ap_int<5>)(acc
+  // - 4) * 2) for n_in = 8, where ap_int<5> * int is exact (an ap_int<37>).
+  // accum ap_fixed<4,4> wraps at 8: 8 matches -> acc -8 -> -12 -> -24 (a
+  // 5-bit product would wrap it to 8); 6 matches -> 2 -> 4; 0 -> -8.
+  auto g = DenseGraph(8, 1, std::vector<double>(8, 1.0), {0.0}, "ap_uint<1>", "ap_uint<1>", "ap_fixed<4,4>",
+                      "ap_fixed<8,8>");
+  auto y = Predict(g, Rows({{1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 0, 1, 1, 0, 1}, {0, 0, 0, 0, 0, 0, 0, 0}}));
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->data, (std::vector<double>{-24, 4, -8}));
+}
+
 TEST(Emulator, DenseResultWrapsAndTruncates) {
   // 31.5 does not fit ap_fixed<8,4> (range [-8, 8)): wraps; 0.3 truncates.
   auto g = DenseGraph(1, 1, {1.0}, {0.0}, "ap_fixed<16,6>", "ap_fixed<16,6>", "ap_fixed<32,12>", "ap_fixed<8,4>");

@@ -466,6 +466,30 @@ TEST(OnnxFrontendErrors, ShapeMismatch) {
   EXPECT_NE(msg2.find("initializer 'w'"), std::string::npos) << msg2;
 }
 
+// ONNX Reshape: the shape constant's entries are checked before they are
+// converted and multiplied (fuzzing: 1099511627265 * 30064771071 overflowed
+// int64; an entry of 2^63 - 1 converts to the double 2^63, outside int64).
+TEST(OnnxFrontendErrors, ReshapeShapeEntriesOutOfRange) {
+  const std::vector<std::pair<std::vector<int64_t>, std::string>> cases = {
+      {{1099511627265, 30064771071}, "shape entries multiply to more than 2^62 elements (cannot reshape [1,4])"},
+      {{2, 4, int64_t{1} << 61, 8}, "shape entries multiply to more than 2^62 elements"},
+      {{9223372036854775807, 1}, "invalid shape entry 9.2233720368547758e+18 at axis 0"},
+      {{1, -3}, "invalid shape entry -3"}};
+  for (const auto& [shape, want] : cases) {
+    onnx::ModelProto m = TinyModel("Reshape");
+    m.mutable_graph()->mutable_node(0)->add_input("shape");
+    auto* t = m.mutable_graph()->add_initializer();
+    t->set_name("shape");
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(shape.size()));
+    for (int64_t v : shape) t->add_int64_data(v);
+    const std::string msg = ErrorOf(m, "reshape.onnx");
+    EXPECT_NE(msg.find("reshape.onnx"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"my_node\" (Reshape)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(want), std::string::npos) << msg;
+  }
+}
+
 // ONNX Transpose: `perm` must be a permutation of the input's axes (spec).
 // An axis outside the rank once indexed the shape out of bounds (fuzzing).
 TEST(OnnxFrontendErrors, TransposePermNotAPermutation) {

@@ -169,9 +169,30 @@ void AddThresholds(std::vector<Case>& cases) {
 
 }  // namespace
 
+/// XNOR popcount Dense (1-bit data and weights) into an accumulator
+/// ap_fixed<4,4> that wraps the popcount, over every 8-bit input pattern:
+/// the result (ap_int<5>)(acc - 4) * 2 is exact (hls4ml: ap_int * int), so
+/// wrapped sums reach -24 in the wide result type.
+void AddXnorWrap(std::vector<Case>& cases) {
+  Case c = OneLayer("xnor_wrap", FixedType(1, 1, false), 8, ir::LayerKind::Dense, FixedType(8, 8, true),
+                    [](ir::Layer& l) {
+                      std::vector<double> w;
+                      for (int k = 0; k < 64; ++k) w.push_back((k * 5 + k / 8) % 3 ? 1.0 : -1.0);
+                      l.params["weight"] = ir::Param{{8, 8}, w, FixedType(1, 1, false)};
+                      l.params["bias"] = ir::Param{{8}, {0, 1, -1, 0, 2, -2, 0, 1}, FixedType(8, 3)};
+                      SetPrec(l, ir::Slot::Accum, FixedType(4, 4));
+                    });
+  c.x.shape = {256, 8};
+  c.x.data.clear();
+  for (int r = 0; r < 256; ++r)
+    for (int i = 0; i < 8; ++i) c.x.data.push_back(static_cast<float>((r >> i) & 1));
+  cases.push_back(std::move(c));
+}
+
 TEST(RtlSweep, EveryInputWordMatchesEmulator) {
   std::vector<Case> cases;
   AddActivations(cases);
+  AddXnorWrap(cases);
   AddCasts(cases);
   AddThresholds(cases);
   for (const Case& c : cases) {

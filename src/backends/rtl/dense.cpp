@@ -192,7 +192,7 @@ StatusOr<LayerRtl> BuildDense(const LayerIO& io, const Choices& c) {
     const int d = n.Add(n.Slice(a, fa - F, n.node(a).w + F - fa, n.node(a).s), n.Const(SatShl(n_in / 2, F)), 0,
                         true, 0);
     const int t = Cast(n, d, F, Format{nb, nb, true, fx::Quant::TRN_ZERO, fx::Overflow::WRAP});
-    const int twice = Cast(n, t, -1, Format{nb, nb, true});
+    const int twice = Cast(n, t, -1, Format{nb + 1, nb + 1, true});  // exact: ap_int<nb> * int
     r.outs.push_back(Cast(n, twice, 0, res_f));
   }
   r.summary = std::string(ir::ToString(kind)) + " products, " + std::to_string(plan.n_zeros) + " of " +

@@ -20,6 +20,8 @@ int64_t NumElements(const std::vector<int64_t>& shape) {
 
 std::string ShapeStr(const std::vector<int64_t>& shape) { return ShapeToString(shape, ","); }
 
+bool IsIntegerUpTo(double v, double limit) { return v >= -limit && v <= limit && v == std::floor(v); }
+
 namespace {
 
 template <typename T>

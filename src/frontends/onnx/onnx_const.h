@@ -33,6 +33,10 @@ struct Const {
 };
 
 int64_t NumElements(const std::vector<int64_t>& shape);
+/// Whether v (a value of a constant tensor) is an integer with |v| <= limit,
+/// so that converting it to int64_t is defined and sums or products of a few
+/// such values with dimensions cannot overflow. NaN and infinities are not.
+bool IsIntegerUpTo(double v, double limit);
 std::string ShapeStr(const std::vector<int64_t>& shape);
 
 /// Name of an onnx::TensorProto::DataType value with its number, e.g.

@@ -197,6 +197,8 @@ ResizeResult ConvertPad(const onnx::NodeProto& n, const std::string& where, cons
   std::vector<int64_t> b(r), e(r);
   bool any_pos = false, any_neg = false;
   for (size_t k = 0; k < r; ++k) {
+    for (const double p : {pads[ax[k]], pads[ax[k] + rank]})
+      if (!IsIntegerUpTo(p, 0x1p31)) Fail(where, "pad " + std::to_string(p) + " is not an integer of at most 2^31");
     b[k] = static_cast<int64_t>(pads[ax[k]]);
     e[k] = static_cast<int64_t>(pads[ax[k] + rank]);
     any_pos |= b[k] > 0 || e[k] > 0;
@@ -253,8 +255,9 @@ ResizeResult ConvertResize(const onnx::NodeProto& n, const std::string& where, c
       if (s != 1) Fail(where, "scaling the batch or channel axis is not supported");
       continue;
     }
-    if (s < 1 || s != std::floor(s)) Fail(where, "scale " + std::to_string(s) + " is not a positive integer");
+    if (s < 1 || !IsIntegerUpTo(s, 0x1p16)) Fail(where, "scale " + std::to_string(s) + " is not a positive integer up to 65536");
     const size_t sk = cl ? k - 1 : k - 2;
+    if (sp.dims[sk] > (int64_t{1} << 46)) Fail(where, "input size " + std::to_string(sp.dims[sk]) + " is too large to scale");
     od[sk] = sp.dims[sk] * static_cast<int64_t>(s);
     if (sk + 1 == r) res.attrs.scale_w = static_cast<int64_t>(s);
     else res.attrs.scale_h = static_cast<int64_t>(s);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -160,7 +161,10 @@ std::vector<int64_t> Converter::AxesOf(int i, int input_idx, const std::string& 
   if (HasInput(i, input_idx)) {
     const Const& c = C(i, input_idx, "axes");
     std::vector<int64_t> r;
-    for (double v : c.v) r.push_back(static_cast<int64_t>(v));
+    for (double v : c.v) {
+      if (!IsIntegerUpTo(v, 0x1p31)) Fail(i, "axes value " + std::to_string(v) + " is not an axis");
+      r.push_back(static_cast<int64_t>(v));
+    }
     return r;
   }
   return {};
@@ -172,7 +176,15 @@ std::vector<int64_t> Converter::ReshapeTarget(int i, const std::vector<int64_t>&
   const bool allowzero = FindAttr(i, "allowzero") && IntAttr(i, "allowzero") == 1;
   int64_t known = 1;
   for (size_t k = 0; k < s.v.size(); ++k) {
-    int64_t d = static_cast<int64_t>(s.v[k]);
+    const double v = s.v[k];
+    // an entry is an integer >= -1 whose product with the others stays an
+    // element count (checked before it is converted or multiplied)
+    if (!IsIntegerUpTo(v, 0x1p62) || v < -1) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.17g", v);
+      Fail(i, std::string("invalid shape entry ") + text + " at axis " + std::to_string(k));
+    }
+    int64_t d = static_cast<int64_t>(v);
     if (d == 0 && !allowzero) {
       if (k >= in.size()) Fail(i, "shape entry 0 at axis " + std::to_string(k) + " has no input dimension");
       d = in[k];
@@ -184,6 +196,8 @@ std::vector<int64_t> Converter::ReshapeTarget(int i, const std::vector<int64_t>&
       continue;
     }
     if (d < 0) Fail(i, "invalid shape entry " + std::to_string(d));
+    if (d > 0 && known > (int64_t{1} << 62) / d)
+      Fail(i, "shape entries multiply to more than 2^62 elements (cannot reshape " + ShapeStr(in) + ")");
     known *= d;
     out.push_back(d);
   }

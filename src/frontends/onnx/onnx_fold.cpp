@@ -197,6 +197,7 @@ Const FoldGather(Converter& cv, int i) {
   for (int64_t k = ax + 1; k < r; ++k) c.shape.push_back(d.shape[k]);
   for (int64_t o = 0; o < outer; ++o)
     for (double iv : ix.v) {
+      if (!IsIntegerUpTo(iv, 0x1p62)) cv.Fail(i, "index " + std::to_string(iv) + " is not an integer index");
       int64_t j = static_cast<int64_t>(iv);
       if (j < 0) j += dim;
       if (j < 0 || j >= dim) cv.Fail(i, "index " + std::to_string(j) + " out of range");
