@@ -12,6 +12,15 @@
 
 namespace hlsforge::testing::detail {
 
+/// The elements idx[0], idx[1], ... of v.
+template <class T>
+std::vector<T> Pick(const std::vector<T>& v, const std::vector<size_t>& idx) {
+  std::vector<T> out;
+  out.reserve(idx.size());
+  for (size_t k : idx) out.push_back(v.at(k));
+  return out;
+}
+
 /// Runs `run(idx)` (one program or build for the cases `idx`, storing its
 /// results itself when it succeeds); a failing run is split in halves, and
 /// again, until every failing case is alone, whose message goes to

@@ -30,19 +30,13 @@ struct Sim {
 void Simulate(const std::vector<std::string>& dirs, const std::vector<NDArray>& inputs, const fs::path& root,
               std::vector<Sim>& sims, double& compile_total, const DifferentialOptions& opt) {
   auto run = [&](const std::vector<size_t>& idx) -> Status {
-    std::vector<std::string> d;
-    std::vector<NDArray> in;
-    for (size_t k : idx) {
-      d.push_back(dirs[k]);
-      in.push_back(inputs[k]);
-    }
     backends::CsimOptions co;
     double compile_s = 0;
     co.compile_seconds = &compile_s;
     std::vector<Trace> traces;
     co.traces = &traces;
     const fs::path work = root / fmt::format("batch_{}_{}", idx.front(), idx.size());
-    auto r = backends::RunCsimBatch(d, in, work.string(), co);
+    auto r = backends::RunCsimBatch(detail::Pick(dirs, idx), detail::Pick(inputs, idx), work.string(), co);
     compile_total += compile_s;
     if (!r.ok()) return r.status();
     if (opt.log) opt.log(fmt::format("{} models simulated in one program (g++ {:.1f} s)", idx.size(), compile_s));

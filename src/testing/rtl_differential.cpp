@@ -27,18 +27,12 @@ struct RtlSim {
 void Simulate(const std::vector<std::string>& dirs, const std::vector<NDArray>& inputs, const fs::path& root,
               std::vector<RtlSim>& sims, double& build_total, const DifferentialOptions& opt) {
   auto run = [&](const std::vector<size_t>& idx) -> Status {
-    std::vector<std::string> d;
-    std::vector<NDArray> in;
-    for (size_t k : idx) {
-      d.push_back(dirs[k]);
-      in.push_back(inputs[k]);
-    }
     backends::RtlSimOptions so;
     so.opt_level = "-O0";  // the build dominates: 64 rows per design
     double build_s = 0;
     so.build_seconds = &build_s;
     const fs::path work = root / fmt::format("rtlsim_{}_{}", idx.front(), idx.size());
-    auto r = backends::RunRtlSimBatch(d, in, work.string(), so);
+    auto r = backends::RunRtlSimBatch(detail::Pick(dirs, idx), detail::Pick(inputs, idx), work.string(), so);
     build_total += build_s;
     if (!r.ok()) return r.status();
     if (opt.log) opt.log(fmt::format("{} designs simulated in one Verilator build ({:.1f} s)", idx.size(), build_s));
