@@ -564,6 +564,38 @@ TEST(OnnxFrontendErrors, ConstantIntegersOutOfRange) {
   }
 }
 
+// Every node's input/output counts are checked against the ONNX schema of
+// the model's opset before any handler reads them (fuzz find: a MatMul with
+// one input was read past its input list). QONNX ops need an output.
+TEST(OnnxFrontendErrors, NodeArityAgainstTheSchema) {
+  struct Case {
+    std::string op;
+    int inputs, outputs;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"MatMul", 1, 1, "has 1 input; MatMul (opset 13) takes 2"},
+      {"MatMul", 3, 1, "has 3 inputs; MatMul (opset 13) takes 2"},
+      {"Gemm", 1, 1, "has 1 input; Gemm (opset 13) takes 2 to 3"},
+      {"BatchNormalization", 3, 1, "has 3 inputs; BatchNormalization (opset 13) takes 5"},
+      {"Relu", 0, 1, "has 0 inputs; Relu (opset 13) takes 1"},
+      {"Softmax", 1, 0, "has no output"},
+      {"Reshape", 1, 1, "has 1 input; Reshape (opset 13) takes 2"},
+      {"Quant", 4, 0, "has no output"}};
+  for (const auto& c : cases) {
+    onnx::ModelProto m = TinyModel(c.op, c.op == "Quant" ? "qonnx.custom_op.general" : "");
+    auto* n = m.mutable_graph()->mutable_node(0);
+    n->clear_input();
+    n->clear_output();
+    for (int k = 0; k < c.inputs; ++k) n->add_input("x");
+    for (int k = 0; k < c.outputs; ++k) n->add_output(k == 0 ? "y" : "y" + std::to_string(k));
+    const std::string msg = ErrorOf(m, "arity.onnx");
+    EXPECT_NE(msg.find("arity.onnx"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"my_node\" (" + c.op + ")"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.want), std::string::npos) << c.op << ": " << msg;
+  }
+}
+
 // ONNX Transpose: `perm` must be a permutation of the input's axes (spec).
 // An axis outside the rank once indexed the shape out of bounds (fuzzing).
 TEST(OnnxFrontendErrors, TransposePermNotAPermutation) {
