@@ -99,7 +99,7 @@ if [[ $1 == --runs ]]; then
     # shellcheck disable=SC2046
     "$BUILD/fuzz/fuzz_$t" $(flags "$t") -runs="$runs" -seed=1 -artifact_prefix="$BUILD/fuzz_$t-" "$seeds" > "$BUILD/fuzz_$t.log" 2>&1 ||
       { tail -n 60 "$BUILD/fuzz_$t.log"; echo "fuzz.sh: $t failed (log: $BUILD/fuzz_$t.log)" >&2; exit 1; }
-    echo "fuzz $t: $(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$BUILD/fuzz_$t.log" | grep -Eo '[0-9]+$') executions, $nseeds seeds, ok"
+    echo "fuzz $t: $(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$BUILD/fuzz_$t.log" | grep -Eo '[0-9]+$') executions, $nseeds seeds, ok"
   done
   exit 0
 fi

@@ -11,6 +11,7 @@
 #include "hlsforge/backends/hls_backend.h"
 #include "hlsforge/ir/family.h"
 #include "hlsforge/emu/emulator.h"
+#include "bisect.h"
 
 namespace fs = std::filesystem;
 
@@ -25,27 +26,19 @@ struct Sim {
   std::string error;
 };
 
-// C simulation of the projects `idx` in one program; a program that does not
-// build or run is split in halves (more g++ runs, only on failure) until
-// every failing project is alone.
-void SimulateBisecting(const std::vector<std::string>& dirs, const std::vector<NDArray>& inputs,
-                       const std::vector<size_t>& idx, const fs::path& root, std::vector<Sim>& sims,
-                       double& compile_total, const DifferentialOptions& opt) {
-  std::vector<std::string> d;
-  std::vector<NDArray> in;
-  for (size_t k : idx) {
-    d.push_back(dirs[k]);
-    in.push_back(inputs[k]);
-  }
-  backends::CsimOptions co;
-  double compile_s = 0;
-  co.compile_seconds = &compile_s;
-  std::vector<Trace> traces;
-  co.traces = &traces;
-  const fs::path work = root / fmt::format("batch_{}_{}", idx.front(), idx.size());
-  auto r = backends::RunCsimBatch(d, in, work.string(), co);
-  compile_total += compile_s;
-  if (r.ok()) {
+// C simulation of the projects `idx` in one program (bisected on failure).
+void Simulate(const std::vector<std::string>& dirs, const std::vector<NDArray>& inputs, const fs::path& root,
+              std::vector<Sim>& sims, double& compile_total, const DifferentialOptions& opt) {
+  auto run = [&](const std::vector<size_t>& idx) -> Status {
+    backends::CsimOptions co;
+    double compile_s = 0;
+    co.compile_seconds = &compile_s;
+    std::vector<Trace> traces;
+    co.traces = &traces;
+    const fs::path work = root / fmt::format("batch_{}_{}", idx.front(), idx.size());
+    auto r = backends::RunCsimBatch(detail::Pick(dirs, idx), detail::Pick(inputs, idx), work.string(), co);
+    compile_total += compile_s;
+    if (!r.ok()) return r.status();
     if (opt.log) opt.log(fmt::format("{} models simulated in one program (g++ {:.1f} s)", idx.size(), compile_s));
     for (size_t i = 0; i < idx.size(); ++i) {
       sims[idx[i]].out = std::move((*r)[i]);
@@ -53,16 +46,11 @@ void SimulateBisecting(const std::vector<std::string>& dirs, const std::vector<N
     }
     std::error_code ec;
     fs::remove_all(work, ec);
-    return;
-  }
-  if (idx.size() == 1) {
-    sims[idx[0]].error = r.status().message().substr(0, 3000);
-    return;
-  }
-  if (opt.log) opt.log(fmt::format("a program of {} models failed to simulate; splitting it", idx.size()));
-  const size_t half = idx.size() / 2;
-  SimulateBisecting(dirs, inputs, std::vector<size_t>(idx.begin(), idx.begin() + half), root, sims, compile_total, opt);
-  SimulateBisecting(dirs, inputs, std::vector<size_t>(idx.begin() + half, idx.end()), root, sims, compile_total, opt);
+    return Status::Ok();
+  };
+  std::vector<size_t> idx(dirs.size());
+  for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
+  detail::RunBisecting(idx, run, [&](size_t k, const std::string& m) { sims[k].error = m; }, opt.log, "program");
 }
 
 }  // namespace
@@ -132,10 +120,8 @@ StatusOr<std::vector<CaseReport>> CompareWithCsim(const std::vector<RandomModel>
       dirs.push_back(dir.string());
       inputs.push_back(m.input);
     }
-    std::vector<size_t> idx(dirs.size());
-    for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
     std::vector<Sim> sims(dirs.size());
-    SimulateBisecting(dirs, inputs, idx, root, sims, compile_total, opt);
+    Simulate(dirs, inputs, root, sims, compile_total, opt);
     for (size_t k = start; k < end; ++k) {
       const RandomModel& m = models[k];
       CaseReport& r = reports[k];

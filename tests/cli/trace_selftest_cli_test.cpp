@@ -3,8 +3,10 @@
 // three_layer_keras with its legacy-softmax golden config, both io types, 40
 // rows; every traced layer must take at least 20 distinct values), and
 // `hlsforge selftest` exits 0 when the C simulation agrees with the emulator
-// on every layer of its random models, 1 when a case disagrees (a
-// deliberately wrong kernel library, HLSFORGE_HLS_DIR), 2 on a usage error.
+// on every layer of its random models (with `--against both`, also the
+// Verilator simulation of the MLPs' RTL), 1 when a case disagrees (a
+// deliberately wrong kernel library, HLSFORGE_HLS_DIR), 2 on a usage error
+// or a missing verilator.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -73,6 +75,20 @@ TEST(SelftestCli, AgreesOnRandomModels) {
   EXPECT_NE(r.out.find("selftest: 4/4 cases agree"), std::string::npos) << r.out;
 }
 
+// --against both: the C simulation leg over all four cases, the Verilator leg
+// over the two MLPs (the CNNs are counted as skipped). The Verilator leg
+// catching a wrong design is tested in tests/rtl/rtl_selftest_test.cpp.
+TEST(SelftestCli, AgainstBothRunsTheVerilatorLegOnTheMlps) {
+  TempDir t("selftest_both");
+  auto r = RunCli({"selftest", "--cases", "4", "--seed", "7", "--against", "both", "--work", t / "w"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("selftest: 4/4 cases agree (C simulation vs emulator"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("selftest: 2/2 cases agree (Verilator vs emulator, output and latency)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("skipped: 2 CNN"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(t / "w")) << "the work directory of a passing run is removed";
+}
+
 TEST(SelftestCli, ExitsOneWhenTheKernelLibraryIsWrong) {
   TempDir t("selftest_bad");
   // A copy of the kernel library whose Latency Dense drops the bias.
@@ -97,6 +113,17 @@ TEST(SelftestCli, ExitsOneWhenTheKernelLibraryIsWrong) {
 TEST(SelftestCli, UsageErrorExitsTwo) {
   auto r = RunCli({"selftest", "--family", "rnn"});
   EXPECT_EQ(r.status, 2);
+  auto v = RunCli({"selftest", "--against", "vivado"});
+  EXPECT_EQ(v.status, 2);
+  EXPECT_NE(v.err.find("--against"), std::string::npos) << v.err;
+  TempDir t("selftest_no_verilator");
+  const std::string cmd = "PATH=/nonexistent " + Quote(HLSFORGE_BINARY) +
+                          " selftest --cases 1 --family mlp --against verilator --work " + Quote(t / "w") + " >" +
+                          Quote(t / "out") + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 2) << Slurp(t / "out");
+  EXPECT_NE(Slurp(t / "out").find("apt-get install verilator"), std::string::npos) << Slurp(t / "out");
   EXPECT_NE(r.err.find("hlsforge: "), std::string::npos) << r.err;
 }
 

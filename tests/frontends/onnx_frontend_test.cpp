@@ -1,6 +1,8 @@
 // Tests of the ONNX/QONNX frontend on the real models of ../shared and on
 // hand-built broken models.
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <onnx/onnx_pb.h>
 
 #include <yaml-cpp/yaml.h>
@@ -487,6 +489,110 @@ TEST(OnnxFrontendErrors, ReshapeShapeEntriesOutOfRange) {
     EXPECT_NE(msg.find("reshape.onnx"), std::string::npos) << msg;
     EXPECT_NE(msg.find("\"my_node\" (Reshape)"), std::string::npos) << msg;
     EXPECT_NE(msg.find(want), std::string::npos) << msg;
+  }
+}
+
+// The other integers read from constant tensors are checked before they are
+// converted (an int64 of 2^63 - 1 becomes the double 2^63, whose conversion
+// back is undefined) or used: Squeeze/Unsqueeze axes, Gather indices (folded),
+// Pad pads and Resize scales. Each message names the file, node and value.
+namespace {
+void AddInt64s(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& v) {
+  auto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::INT64);
+  t->add_dims(static_cast<int64_t>(v.size()));
+  for (int64_t x : v) t->add_int64_data(x);
+}
+// TinyModel(op) whose input x is [batch, 4, 3] (N, C, W: one spatial axis).
+onnx::ModelProto TinyModel3d(const std::string& op) {
+  onnx::ModelProto m = TinyModel(op);
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()
+      ->set_dim_value(3);
+  return m;
+}
+void ExpectLocated(const onnx::ModelProto& m, const std::string& file, const std::string& node,
+                   const std::string& want) {
+  const std::string msg = ErrorOf(m, file);
+  EXPECT_NE(msg.find(file), std::string::npos) << msg;
+  EXPECT_NE(msg.find(node), std::string::npos) << msg;
+  EXPECT_NE(msg.find(want), std::string::npos) << msg;
+}
+}  // namespace
+
+TEST(OnnxFrontendErrors, ConstantIntegersOutOfRange) {
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (const char* op : {"Squeeze", "Unsqueeze"}) {
+    onnx::ModelProto m = TinyModel(op);
+    m.mutable_graph()->mutable_node(0)->add_input("axes");
+    AddInt64s(m.mutable_graph(), "axes", {int64_t{1} << 40});
+    ExpectLocated(m, "squeeze.onnx", std::string("\"my_node\" (") + op + ")",
+                  "axes value 1099511627776.000000 is not an axis");
+  }
+  {  // Gather folded into a Reshape's shape
+    onnx::ModelProto m = TinyModel("Reshape");
+    auto* g = m.mutable_graph();
+    g->mutable_node(0)->add_input("shape");
+    AddInt64s(g, "dims", {1, 4});
+    AddInt64s(g, "index", {kMax});
+    auto* n = g->add_node();
+    n->set_name("pick");
+    n->set_op_type("Gather");
+    n->add_input("dims");
+    n->add_input("index");
+    n->add_output("shape");
+    g->mutable_node()->SwapElements(0, 1);  // topological order
+    ExpectLocated(m, "gather.onnx", "\"pick\" (Gather)", "index 9223372036854775808.000000 is not an integer index");
+  }
+  for (int64_t pad : {int64_t{1} << 40, kMax, -(int64_t{1} << 33)}) {
+    onnx::ModelProto m = TinyModel3d("Pad");
+    m.mutable_graph()->mutable_node(0)->add_input("pads");
+    AddInt64s(m.mutable_graph(), "pads", {0, 0, 1, 0, 0, pad});
+    ExpectLocated(m, "pad.onnx", "\"my_node\" (Pad)", "is not an integer of at most 2^31");
+  }
+  for (float scale : {1e6f, 2.5f, 0.5f}) {
+    onnx::ModelProto m = TinyModel3d("Resize");
+    auto* g = m.mutable_graph();
+    g->mutable_node(0)->add_input("");
+    g->mutable_node(0)->add_input("scales");
+    auto* t = g->add_initializer();
+    t->set_name("scales");
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_dims(3);
+    for (float v : {1.0f, 1.0f, scale}) t->add_float_data(v);
+    ExpectLocated(m, "resize.onnx", "\"my_node\" (Resize)", "is not a positive integer up to 65536");
+  }
+}
+
+// Every node's input/output counts are checked against the ONNX schema of
+// the model's opset before any handler reads them (fuzz find: a MatMul with
+// one input was read past its input list). QONNX ops need an output.
+TEST(OnnxFrontendErrors, NodeArityAgainstTheSchema) {
+  struct Case {
+    std::string op;
+    int inputs, outputs;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"MatMul", 1, 1, "has 1 input; MatMul (opset 13) takes 2"},
+      {"MatMul", 3, 1, "has 3 inputs; MatMul (opset 13) takes 2"},
+      {"Gemm", 1, 1, "has 1 input; Gemm (opset 13) takes 2 to 3"},
+      {"BatchNormalization", 3, 1, "has 3 inputs; BatchNormalization (opset 13) takes 5"},
+      {"Relu", 0, 1, "has 0 inputs; Relu (opset 13) takes 1"},
+      {"Softmax", 1, 0, "has no output"},
+      {"Reshape", 1, 1, "has 1 input; Reshape (opset 13) takes 2"},
+      {"Quant", 4, 0, "has no output"}};
+  for (const auto& c : cases) {
+    onnx::ModelProto m = TinyModel(c.op, c.op == "Quant" ? "qonnx.custom_op.general" : "");
+    auto* n = m.mutable_graph()->mutable_node(0);
+    n->clear_input();
+    n->clear_output();
+    for (int k = 0; k < c.inputs; ++k) n->add_input("x");
+    for (int k = 0; k < c.outputs; ++k) n->add_output(k == 0 ? "y" : "y" + std::to_string(k));
+    const std::string msg = ErrorOf(m, "arity.onnx");
+    EXPECT_NE(msg.find("arity.onnx"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"my_node\" (" + c.op + ")"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.want), std::string::npos) << c.op << ": " << msg;
   }
 }
 

@@ -4,7 +4,8 @@
 // Verilator's output equals emu::Predict bit for bit. The random property
 // test rarely lands on an exact boundary (x == 0 for ReLU, a rounding tie, a
 // word equal to a threshold); here every boundary word occurs by
-// construction. All designs share one Verilator build.
+// construction; a stable softmax meets every tie among its maxima. All
+// designs share one Verilator build.
 #include <set>
 #include <tuple>
 
@@ -189,12 +190,42 @@ void AddXnorWrap(std::vector<Case>& cases) {
   cases.push_back(std::move(c));
 }
 
+/// Stable softmax over every combination of n words of a 3-bit type (n = 2,
+/// 3, 5: 64, 512 and 32,768 rows): every order and every tie among the
+/// maxima occurs, so the RTL's max - x_i (pairwise differences, the OR of
+/// the maxima's rows) meets each case, incl. all-equal rows. The inp_norm
+/// cast saturates (ufixed<3,2>: max - x_i reaches 3.5) and rounds (RND).
+void AddSoftmaxTies(std::vector<Case>& cases) {
+  const FixedType in_t(3, 2);  // -2 .. 1.5 step 0.5
+  for (int n : {2, 3, 5}) {
+    Case c = OneLayer("softmax_ties_" + std::to_string(n), in_t, n, ir::LayerKind::Softmax, FixedType(10, 1, false),
+                      [](ir::Layer& l) {
+                        l.config.softmax_impl = ir::SoftmaxImpl::Stable;
+                        l.config.table_size = 64;
+                        SetPrec(l, ir::Slot::InpNorm, FixedType(3, 2, false, Quant::RND, Overflow::SAT));
+                        SetPrec(l, ir::Slot::ExpTable, FixedType(10, 1, false, Quant::RND));
+                        SetPrec(l, ir::Slot::InvTable, FixedType(10, 4, false, Quant::RND));
+                        SetPrec(l, ir::Slot::Accum, FixedType(12, 4, true));
+                        SetPrec(l, ir::Slot::InvInp, FixedType(10, 4, false, Quant::RND, Overflow::SAT));
+                      });
+    int64_t rows = 1;
+    for (int k = 0; k < n; ++k) rows *= 8;
+    c.x.shape = {rows, n};
+    c.x.data.clear();
+    for (int64_t r = 0; r < rows; ++r)
+      for (int k = 0, v = static_cast<int>(r); k < n; ++k, v /= 8)
+        c.x.data.push_back(static_cast<float>(in_t.ToDouble(fx::wrap(v % 8, 3, true))));
+    cases.push_back(std::move(c));
+  }
+}
+
 TEST(RtlSweep, EveryInputWordMatchesEmulator) {
   std::vector<Case> cases;
   AddActivations(cases);
   AddXnorWrap(cases);
   AddCasts(cases);
   AddThresholds(cases);
+  AddSoftmaxTies(cases);
   for (const Case& c : cases) {
     ASSERT_TRUE(backends::CheckRtlGraph(c.g).ok()) << c.tag << ": " << backends::CheckRtlGraph(c.g).message();
     // the sweep reaches both sides of the layer's boundaries: several distinct outputs

@@ -10,6 +10,8 @@
 //             RND_CONV_ODD (AC only) h&(rest|!lsb)
 //   overflow: WRAP low w bits; SAT clamp to [min, max]; SAT_ZERO 0 when out of
 //           range; SAT_SYM clamp to [-max, max] for signed w > 1 (else SAT).
+//           The saturating modes compare the unrounded word with thresholds
+//           (SaturatingCastInParallel), beside the rounding adder.
 // Ranges of the netlist's exact nodes remove what cannot happen (no rounding
 // adder when the increment is constant 0, no comparator for an overflow the
 // range excludes).
@@ -36,6 +38,60 @@ int Overflow(Netlist& n, int r, int w, bool s, fx::Overflow o) {
   const bool zero = o == fx::Overflow::SAT_ZERO;
   const int v_hi = n.Const(zero ? 0 : hi), v_lo = n.Const(zero ? 0 : lo);
   return n.Mux(over, v_hi, n.Mux(under, v_lo, in_range));
+}
+
+}  // namespace
+
+namespace {
+
+// A saturating cast whose three parts work side by side (less logic depth
+// than round -> compare -> select): rounding is monotone, so the rounded
+// value R(x) exceeds the target's max exactly when x > T_hi (the largest x
+// with R(x) <= max) and falls below its min exactly when x < T_lo: two
+// comparisons of x with constants, in parallel with the rounding adder,
+// which only needs the target's w bits (in range, R(x) fits them). One
+// 3-input select per bit then picks max, min or R(x) mod 2^w. Returns -1
+// when it does not apply (no overflow possible, or ranges beyond
+// fx::shift_round's |x| < 2^65).
+int SaturatingCastInParallel(Netlist& n, int x, int d, fx::Format to) {
+  const Node X = n.node(x);
+  const i128 lim = static_cast<i128>(1) << 64;
+  if (X.op == Op::Const || X.lo <= -lim || X.hi >= lim) return -1;
+  auto R = [&](i128 v) { return fx::shift_round(v, d, to.q); };
+  const i128 hi = FmtMax(to.w, to.s);
+  const i128 lo = FmtMin(to.w, to.s) + ((to.o == fx::Overflow::SAT_SYM && to.s && to.w > 1) ? 1 : 0);
+  const bool can_over = R(X.hi) > hi, can_under = R(X.lo) < lo;
+  if (!can_over && !can_under) return -1;
+  if ((can_over && R(X.lo) > hi) || (can_under && R(X.hi) < lo)) return -1;  // constant: the plain path folds it
+  // T_hi: the largest v in [X.lo, X.hi] with R(v) <= hi (exists: R(X.lo) <= hi)
+  auto last_at_most = [&](i128 bound) {
+    i128 a = X.lo, b = X.hi;  // R(a) <= bound < R(b)
+    while (b - a > 1) {
+      const i128 m = a + (b - a) / 2;
+      (R(m) <= bound ? a : b) = m;
+    }
+    return a;
+  };
+  const int over = can_over ? n.GreaterConst(x, last_at_most(hi)) : -1;
+  const int under = can_under ? n.LessConst(x, last_at_most(lo - 1) + 1) : -1;
+  // R(x) mod 2^w: the floor's w bits plus the rounding increment, w bits wide
+  int r = n.Slice(x, d, to.w, to.s);
+  if (d > 0) {
+    const int inc = RoundIncrement(n, x, d, to.q);
+    if (!(n.IsConst(inc) && n.ConstValue(inc) == 0)) r = n.Slice(n.Add(r, inc, 0, false, to.w), 0, to.w, to.s);
+  }
+  const bool zero = to.o == fx::Overflow::SAT_ZERO;
+  const std::string v_hi = Literal(zero ? 0 : hi, to.w), v_lo = Literal(zero ? 0 : lo, to.w);
+  const std::string low = Netlist::ExtTmpl(n.node(r), "$2", to.w);
+  // the result's range: R's over x's range, clamped (SAT_ZERO: and 0)
+  i128 out_lo = can_under ? lo : R(X.lo), out_hi = can_over ? hi : R(X.hi);
+  if (zero) out_lo = std::min<i128>(out_lo, 0), out_hi = std::max<i128>(out_hi, 0);
+  if (over >= 0 && under >= 0)
+    return n.Expr("$0 ? " + v_hi + " : ($1 ? " + v_lo + " : " + low + ")", over, under, r, to.w, to.s, out_lo, out_hi,
+                  Netlist::kLogic);
+  const int sel = over >= 0 ? over : under;
+  return n.Expr("$0 ? " + (over >= 0 ? v_hi : v_lo) + " : " + Netlist::ExtTmpl(n.node(r), "$1", to.w), sel, r, -1,
+                to.w, to.s, out_lo, out_hi, Netlist::kLogic);
 }
 
 }  // namespace
@@ -90,6 +146,7 @@ int Cast(Netlist& n, int x, int src_frac, fx::Format to) {
     return n.Slice(r, 0, to.w, to.s);
   }
   if (!X.exact) throw Error("internal: saturating cast of a modular word");
+  if (int fast = SaturatingCastInParallel(n, x, d, to); fast >= 0) return fast;
   int r;
   if (d <= 0) {
     const i128 lo = SatShl(X.lo, -d), hi = SatShl(X.hi, -d);

@@ -1,7 +1,8 @@
 // Softmax in hardware, with the emulator's tables and arithmetic
 // (src/emu/softmax.cpp documents each implementation; tables.h holds the
 // resolved formats and tables, so the ROMs are the emulator's words):
-//  stable: max tree; d_i = (inp_norm_t)(max - x_i); e_i = exp ROM[top bits of
+//  stable: d_i = (inp_norm_t)(max - x_i), max - x_i from all pairwise
+//          differences (DistancesFromMax); e_i = exp ROM[top bits of
 //          d_i]; sum = the same reduction tree as hls4ml's reduce (left part
 //          = largest power of two below n, each addition assigned to
 //          accum_t); inv = inverse ROM[top bits of (inv_inp_t) sum];
@@ -10,6 +11,8 @@
 //  legacy: exp ROM over trunc0((x_j - x_i) * N / 16) + N/2 for every pair,
 //          accumulated in table_t in j order, then the inverse ROM.
 //  argmax: one-hot of the first maximum.
+#include <functional>
+
 #include "../../emu/tables.h"
 #include "rtl_layers.h"
 
@@ -54,6 +57,80 @@ std::pair<int, int> MaxTree(Netlist& n, const std::vector<int>& x, size_t from, 
   const auto [b, ib] = MaxTree(n, x, from + left, count - left);
   const int right_wins = n.Greater(b, a);
   return {n.Mux(right_wins, b, a), n.Mux(right_wins, ib, ia)};
+}
+
+// One Expr per up to three operands, in a balanced tree: `op` joins the
+// operand texts; `term` (an operand's name -> its text) applies to the
+// leaves only (the first level; a leaf left alone gets an Expr of its own).
+int GateTree(Netlist& n, std::vector<int> v, const std::function<std::string(const Node&, const std::string&)>& term,
+             const char* op, int w, i128 lo, i128 hi) {
+  bool leaves = true;
+  while (v.size() > 1 || leaves) {
+    std::vector<int> next;
+    for (size_t k = 0; k < v.size(); k += 3) {
+      const size_t c = std::min<size_t>(3, v.size() - k);
+      if (c == 1 && !leaves) {
+        next.push_back(v[k]);
+        continue;
+      }
+      std::string t;
+      for (size_t j = 0; j < c; ++j) {
+        const std::string name = "$" + std::to_string(j);
+        t += (j ? std::string(" ") + op + " " : "") + (leaves ? term(n.node(v[k + j]), name) : name);
+      }
+      next.push_back(n.Expr("(" + t + ")", v[k], c >= 2 ? v[k + 1] : -1, c == 3 ? v[k + 2] : -1, w, false, lo, hi,
+                            Netlist::kLogic));
+    }
+    v = std::move(next);
+    leaves = false;
+  }
+  return v[0];
+}
+
+// max_k(x_k) - x_i for every i, without a max tree: every difference
+// D[k][i] = x_k - x_i side by side (one subtractor's delay); x_k is a
+// maximum iff none of D[k][.] is negative (an AND of sign bits); d_i is the
+// OR over the maxima k of D[k][i] (tied maxima have equal D[k][i], so no
+// priority is needed). Logic depth: a subtraction and three to five gate
+// levels for up to 10 elements, instead of log2(m) compare-and-select
+// levels followed by the subtraction. Values are exact and >= 0.
+std::vector<int> DistancesFromMax(Netlist& n, const std::vector<int>& x) {
+  const size_t m = x.size();
+  if (m == 1) return {n.Const(0)};
+  std::vector<std::vector<int>> D(m, std::vector<int>(m, -1));
+  i128 d_hi = 0;
+  for (size_t k = 0; k < m; ++k)
+    for (size_t i = 0; i < m; ++i)
+      if (k != i) {
+        D[k][i] = n.Add(x[k], x[i], 0, true, 0);
+        d_hi = std::max(d_hi, n.node(D[k][i]).hi);
+      }
+  auto nonneg = [](const Node& d, const std::string& name) -> std::string {
+    if (d.lo >= 0) return "1'b1";
+    if (d.hi < 0) return "1'b0";
+    return "~" + Netlist::BitsTmpl(d, name, d.w - 1, 1);  // a signed word: its sign bit
+  };
+  auto same = [](const Node&, const std::string& name) { return name; };
+  const int W = BitsFor(0, d_hi);
+  std::vector<int> is_max(m);
+  for (size_t k = 0; k < m; ++k) {
+    std::vector<int> row;
+    for (size_t j = 0; j < m; ++j)
+      if (j != k) row.push_back(D[k][j]);
+    is_max[k] = GateTree(n, row, nonneg, "&", 1, 0, 1);
+  }
+  std::vector<int> d(m);
+  for (size_t i = 0; i < m; ++i) {
+    std::vector<int> masked;  // D[i][i] = 0 adds nothing to the OR
+    for (size_t k = 0; k < m; ++k)
+      if (k != i) {
+        const Node& Dk = n.node(D[k][i]);
+        masked.push_back(n.Expr("$0 ? " + Netlist::ExtTmpl(Dk, "$1", W) + " : " + Literal(0, W), is_max[k], D[k][i],
+                                -1, W, false, 0, d_hi, Netlist::kLogic));
+      }
+    d[i] = masked.size() == 1 ? masked[0] : GateTree(n, masked, same, "|", W, 0, d_hi);
+  }
+  return d;
 }
 
 }  // namespace
@@ -123,11 +200,11 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
       case ir::SoftmaxImpl::Stable:
       case ir::SoftmaxImpl::Latency: {
         std::vector<int> e;
-        const int mx = s.impl == ir::SoftmaxImpl::Stable ? MaxTree(n, x, 0, m).first : -1;
+        const std::vector<int> dist = s.impl == ir::SoftmaxImpl::Stable ? DistancesFromMax(n, x) : std::vector<int>();
         for (size_t i = 0; i < m; ++i) {
           int addr;
           if (s.impl == ir::SoftmaxImpl::Stable) {
-            const int d = Cast(n, n.Add(mx, x[i], 0, true, 0), fx::frac(df), s.norm_f);
+            const int d = Cast(n, dist[i], fx::frac(df), s.norm_f);
             addr = TopBits(n, d, s.norm_f, exp_bits);
           } else {
             addr = TopBits(n, x[i], s.in_f, exp_bits);

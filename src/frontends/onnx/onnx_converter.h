@@ -162,6 +162,11 @@ class Converter {
  private:
   void ReadInitializers();
   void Precompute();
+  /// Every node's input and output counts against the ONNX operator schema
+  /// of the model's opset (libonnx's OpSchemaRegistry; ops without a schema,
+  /// e.g. QONNX's, need at least one output). Runs before any handler reads
+  /// a node, so that handlers may index inputs the schema guarantees.
+  void CheckArity() const;
   void MakeInputs();
   /// The driver: node i -> its table entry's fold or convert handler.
   void ConvertNode(int i);

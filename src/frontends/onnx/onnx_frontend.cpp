@@ -4,6 +4,7 @@
 // registered by op type in onnx_op_table.cpp.
 #include "hlsforge/frontends/onnx_frontend.h"
 
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
 #include <filesystem>
@@ -16,12 +17,37 @@
 namespace hlsforge::frontends {
 namespace onnx_detail {
 
+void Converter::CheckArity() const {
+  for (int i = 0; i < gp_.node_size(); ++i) {
+    const auto& n = gp_.node(i);
+    auto fail = [&](const std::string& msg) {
+      throw Error(file_ + ": node \"" + (n.name().empty() ? n.op_type() : n.name()) + "\" (" + n.op_type() + "): " +
+                  msg);
+    };
+    if (n.output_size() < 1) fail("has no output");
+    if (!IsStdDomain(n.domain())) continue;
+    const auto* s = onnx::OpSchemaRegistry::Schema(n.op_type(), opset_, "");
+    if (!s) continue;  // not an ONNX op at this opset: its handler (or its absence) reports it
+    auto count = [](int k, const char* what) { return std::to_string(k) + " " + what + (k == 1 ? "" : "s"); };
+    auto range = [](int lo, int hi) {
+      return hi == lo ? std::to_string(lo) : std::to_string(lo) + " to " + (hi > 1000 ? "any" : std::to_string(hi));
+    };
+    if (n.input_size() < s->min_input() || n.input_size() > s->max_input())
+      fail("has " + count(n.input_size(), "input") + "; " + n.op_type() + " (opset " + std::to_string(opset_) +
+           ") takes " + range(s->min_input(), s->max_input()));
+    if (n.output_size() < s->min_output() || n.output_size() > s->max_output())
+      fail("has " + count(n.output_size(), "output") + "; " + n.op_type() + " (opset " +
+           std::to_string(opset_) + ") gives " + range(s->min_output(), s->max_output()));
+  }
+}
+
 ir::Graph Converter::Run() {
   g_.name = std::filesystem::path(path_).stem().string();
   g_.source_path = path_;
   opset_ = 13;
   for (const auto& o : m_.opset_import())
     if (IsStdDomain(o.domain())) opset_ = static_cast<int>(o.version());
+  CheckArity();
   ReadInitializers();
   for (const auto& nd : gp_.node()) cl_model_ |= nd.domain() == kChannelsLastDomain;
   Precompute();
