@@ -594,6 +594,25 @@ TEST(OnnxFrontendErrors, NodeArityAgainstTheSchema) {
     EXPECT_NE(msg.find("\"my_node\" (" + c.op + ")"), std::string::npos) << msg;
     EXPECT_NE(msg.find(c.want), std::string::npos) << c.op << ": " << msg;
   }
+  // an op newer than the model's opset is held to its newest schema (fuzz
+  // find: the check was skipped when no schema existed at the opset)
+  onnx::ModelProto old = TinyModel("MatMul");
+  old.mutable_opset_import(0)->set_version(1);  // MatMul exists from opset 1; Gelu does not
+  old.mutable_graph()->mutable_node(0)->set_op_type("Gelu");
+  EXPECT_NE(ErrorOf(old, "arity.onnx").find("\"my_node\" (Gelu)"), std::string::npos);
+  old.mutable_graph()->mutable_node(0)->set_op_type("Mod");  // opset 10+, 2 inputs
+  EXPECT_NE(ErrorOf(old, "arity.onnx").find("has 1 input; Mod (opset 1) takes 2"), std::string::npos)
+      << ErrorOf(old, "arity.onnx");
+  // an opset_import version below 1 (absent) is an error, not opset 0
+  for (int64_t v : {int64_t{0}, int64_t{-3}, int64_t{1} << 40}) {
+    onnx::ModelProto m = TinyModel("MatMul");
+    m.mutable_opset_import(0)->set_version(v);
+    const std::string msg = ErrorOf(m, "opset.onnx");
+    EXPECT_NE(msg.find("opset.onnx: opset_import: version " + std::to_string(v) +
+                       " of the ONNX domain is not an opset"),
+              std::string::npos)
+        << msg;
+  }
 }
 
 // ONNX Transpose: `perm` must be a permutation of the input's axes (spec).

@@ -26,8 +26,11 @@ void Converter::CheckArity() const {
     };
     if (n.output_size() < 1) fail("has no output");
     if (!IsStdDomain(n.domain())) continue;
-    const auto* s = onnx::OpSchemaRegistry::Schema(n.op_type(), opset_, "");
-    if (!s) continue;  // not an ONNX op at this opset: its handler (or its absence) reports it
+    // the schema at the model's opset; an op that did not exist yet (or an
+    // opset below 1) is still held to its newest schema's counts
+    const auto* s = onnx::OpSchemaRegistry::Schema(n.op_type(), std::max(opset_, 1), "");
+    if (!s) s = onnx::OpSchemaRegistry::Schema(n.op_type(), "");
+    if (!s) continue;  // not an ONNX op: its handler's absence reports it
     auto count = [](int k, const char* what) { return std::to_string(k) + " " + what + (k == 1 ? "" : "s"); };
     auto range = [](int lo, int hi) {
       return hi == lo ? std::to_string(lo) : std::to_string(lo) + " to " + (hi > 1000 ? "any" : std::to_string(hi));
@@ -46,7 +49,12 @@ ir::Graph Converter::Run() {
   g_.source_path = path_;
   opset_ = 13;
   for (const auto& o : m_.opset_import())
-    if (IsStdDomain(o.domain())) opset_ = static_cast<int>(o.version());
+    if (IsStdDomain(o.domain())) {
+      if (o.version() < 1 || o.version() > 1000)
+        throw Error(file_ + ": opset_import: version " + std::to_string(o.version()) +
+                    " of the ONNX domain is not an opset (1 or more)");
+      opset_ = static_cast<int>(o.version());
+    }
   CheckArity();
   ReadInitializers();
   for (const auto& nd : gp_.node()) cl_model_ |= nd.domain() == kChannelsLastDomain;
