@@ -42,6 +42,9 @@ struct SelftestArgs {
 };
 
 void RunSelftest(const SelftestArgs& a) {
+  if (a.against != "csim" && a.family == "cnn")  // a leg that would compare nothing
+    throw Error("selftest: --against " + a.against +
+                " needs MLPs (--family mlp or both): the verilog backend has no convolutional layers");
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<testing::RandomModel> models;
   for (int k = 0; k < a.cases; ++k) {

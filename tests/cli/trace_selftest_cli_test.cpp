@@ -116,6 +116,9 @@ TEST(SelftestCli, UsageErrorExitsTwo) {
   auto v = RunCli({"selftest", "--against", "vivado"});
   EXPECT_EQ(v.status, 2);
   EXPECT_NE(v.err.find("--against"), std::string::npos) << v.err;
+  auto c = RunCli({"selftest", "--against", "verilator", "--family", "cnn"});  // would compare nothing
+  EXPECT_EQ(c.status, 2);
+  EXPECT_NE(c.err.find("needs MLPs"), std::string::npos) << c.err;
   TempDir t("selftest_no_verilator");
   const std::string cmd = "PATH=/nonexistent " + Quote(HLSFORGE_BINARY) +
                           " selftest --cases 1 --family mlp --against verilator --work " + Quote(t / "w") + " >" +

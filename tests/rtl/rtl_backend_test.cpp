@@ -334,6 +334,34 @@ TEST(RtlConfig, JetTaggerTakesNineCyclesAt5ns) {
   RemoveTmp(dir);
 }
 
+// The stable softmax's pairwise max - x_i (m * (m - 1) subtractors) stops
+// at 16 elements: a 40-class softmax gets a max tree, its adders linear in m.
+TEST(RtlConfig, LongSoftmaxUsesAMaxTree) {
+  for (int m : {10, 40}) {
+    ir::Graph g = StartGraph("sm" + std::to_string(m), m, FixedType(8, 3));
+    ir::Layer l = NewLayer(g, "softmax", ir::LayerKind::Softmax, "input_1", m, FixedType(10, 1, false));
+    l.config.softmax_impl = ir::SoftmaxImpl::Stable;
+    SetPrec(l, ir::Slot::InpNorm, FixedType(8, 4, false, Quant::RND, Overflow::SAT));
+    SetPrec(l, ir::Slot::ExpTable, FixedType(10, 1, false));
+    SetPrec(l, ir::Slot::InvTable, FixedType(10, 4, false));
+    SetPrec(l, ir::Slot::Accum, FixedType(16, 7, true));
+    SetPrec(l, ir::Slot::InvInp, FixedType(10, 7, false));
+    SetPrec(l, ir::Slot::Table, FixedType(10, 4, true));
+    g.layers.push_back(l);
+    g.outputs = {l.output};
+    PlanHardware(g);
+    const fs::path dir = RtlTmpDir("sm" + std::to_string(m));
+    backends::RtlOptions opt;
+    opt.project_name = "sm" + std::to_string(m);
+    auto d = backends::WriteRtlProject(g, opt, dir.string());
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    const int64_t adders = d->layers.at(0).adders;
+    if (m == 10) EXPECT_GE(adders, 90) << "pairwise differences";
+    if (m == 40) EXPECT_LT(adders, 40 * 39 / 4) << "a max tree, not 1,560 pairwise subtractors";
+    RemoveTmp(dir);
+  }
+}
+
 TEST(RtlSynth, Ice40BitstreamAndTooLargeDesign) {
   const fs::path dir = RtlTmpDir("ice40");
   backends::RtlOptions opt;

@@ -219,6 +219,30 @@ void AddSoftmaxTies(std::vector<Case>& cases) {
   }
 }
 
+/// A stable softmax of 24 elements (above the pairwise limit of 16: the
+/// max-tree path) on 2,048 pseudo-random rows of 3-bit words (many ties).
+void AddLongSoftmax(std::vector<Case>& cases) {
+  const FixedType in_t(3, 2);
+  const int n = 24;
+  Case c = OneLayer("softmax_long", in_t, n, ir::LayerKind::Softmax, FixedType(10, 1, false), [](ir::Layer& l) {
+    l.config.softmax_impl = ir::SoftmaxImpl::Stable;
+    l.config.table_size = 64;
+    SetPrec(l, ir::Slot::InpNorm, FixedType(3, 2, false, Quant::RND, Overflow::SAT));
+    SetPrec(l, ir::Slot::ExpTable, FixedType(10, 1, false, Quant::RND));
+    SetPrec(l, ir::Slot::InvTable, FixedType(10, 4, false, Quant::RND));
+    SetPrec(l, ir::Slot::Accum, FixedType(14, 6, true));
+    SetPrec(l, ir::Slot::InvInp, FixedType(10, 6, false, Quant::RND, Overflow::SAT));
+  });
+  c.x.shape = {2048, n};
+  c.x.data.clear();
+  uint32_t state = 12345;
+  for (int64_t k = 0; k < 2048 * n; ++k) {
+    state = state * 1103515245u + 12345u;
+    c.x.data.push_back(static_cast<float>(in_t.ToDouble(fx::wrap((state >> 16) % 8, 3, true))));
+  }
+  cases.push_back(std::move(c));
+}
+
 TEST(RtlSweep, EveryInputWordMatchesEmulator) {
   std::vector<Case> cases;
   AddActivations(cases);
@@ -226,6 +250,7 @@ TEST(RtlSweep, EveryInputWordMatchesEmulator) {
   AddCasts(cases);
   AddThresholds(cases);
   AddSoftmaxTies(cases);
+  AddLongSoftmax(cases);
   for (const Case& c : cases) {
     ASSERT_TRUE(backends::CheckRtlGraph(c.g).ok()) << c.tag << ": " << backends::CheckRtlGraph(c.g).message();
     // the sweep reaches both sides of the layer's boundaries: several distinct outputs

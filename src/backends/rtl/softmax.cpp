@@ -2,7 +2,7 @@
 // (src/emu/softmax.cpp documents each implementation; tables.h holds the
 // resolved formats and tables, so the ROMs are the emulator's words):
 //  stable: d_i = (inp_norm_t)(max - x_i), max - x_i from all pairwise
-//          differences (DistancesFromMax); e_i = exp ROM[top bits of
+//          differences (DistancesFromMax; a max tree above 16 elements); e_i = exp ROM[top bits of
 //          d_i]; sum = the same reduction tree as hls4ml's reduce (left part
 //          = largest power of two below n, each addition assigned to
 //          accum_t); inv = inverse ROM[top bits of (inv_inp_t) sum];
@@ -94,6 +94,11 @@ int GateTree(Netlist& n, std::vector<int> v, const std::function<std::string(con
 // priority is needed). Logic depth: a subtraction and three to five gate
 // levels for up to 10 elements, instead of log2(m) compare-and-select
 // levels followed by the subtraction. Values are exact and >= 0.
+// Slices up to this length use DistancesFromMax (m * (m - 1) subtractors:
+// 20 for the jet tagger's 5 classes, 90 for 10); longer ones a max tree
+// (m - 1 comparators, log2(m) levels deeper).
+constexpr size_t kPairwiseMax = 16;
+
 std::vector<int> DistancesFromMax(Netlist& n, const std::vector<int>& x) {
   const size_t m = x.size();
   if (m == 1) return {n.Const(0)};
@@ -200,7 +205,13 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
       case ir::SoftmaxImpl::Stable:
       case ir::SoftmaxImpl::Latency: {
         std::vector<int> e;
-        const std::vector<int> dist = s.impl == ir::SoftmaxImpl::Stable ? DistancesFromMax(n, x) : std::vector<int>();
+        std::vector<int> dist;  // max - x_i (stable)
+        if (s.impl == ir::SoftmaxImpl::Stable && m <= kPairwiseMax) {
+          dist = DistancesFromMax(n, x);
+        } else if (s.impl == ir::SoftmaxImpl::Stable) {  // m^2 subtractors would be too many: a max tree
+          const int mx = MaxTree(n, x, 0, m).first;
+          for (size_t i = 0; i < m; ++i) dist.push_back(n.Add(mx, x[i], 0, true, 0));
+        }
         for (size_t i = 0; i < m; ++i) {
           int addr;
           if (s.impl == ir::SoftmaxImpl::Stable) {
