@@ -313,8 +313,8 @@ TEST(RtlLint, GeneratedDesignsAreWallClean) {
   EXPECT_GE(linted, 5);
 }
 
-// The 6-bit QKeras jet tagger at the default 5 ns clock: 9 cycles (issue
-// goal, hls4ml's figure at 200 MHz), from the backend's delay estimate with
+// The 6-bit QKeras jet tagger at the default 5 ns clock: 9 cycles (the
+// target: hls4ml's figure at 200 MHz), from the backend's delay estimate with
 // saturating casts compared in parallel, the softmax max without a max tree
 // and depth-1 shared subexpressions (was 11; Multiplier: lut gives 10).
 // A design property, not a timing: bit-exactness of this design is checked

@@ -13,8 +13,14 @@
 namespace hlsforge::frontends::onnx_detail {
 
 int64_t NumElements(const std::vector<int64_t>& shape) {
+  // an empty dimension makes the count 0 whatever the others are (they may
+  // overflow when multiplied: fuzz find, dims [177106664448, 195665844182852, 0])
+  for (int64_t d : shape)
+    if (d == 0) return 0;
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      throw Error("shape " + ShapeStr(shape) + " does not give an element count (negative or above 2^63)");
   return n;
 }
 
