@@ -184,7 +184,7 @@ TEST(RtlConfig, AutoStagesCarryAcrossLayers) {
   NDArray y = (*ys)[0].output;
   y.shape = e->shape;
   std::string first;
-  EXPECT_EQ(CountDiff(y, *e, &first), 0) << first;
+  EXPECT_EQ(CountDiff(y, *e, &first, "verilator"), 0) << first;
   if (!::testing::Test::HasFailure()) RemoveTmp(dir);
 }
 
