@@ -9,9 +9,8 @@
 //    Multiplier / PipelineStages per layer; testing::RtlVariant) written by
 //    the Verilog backend, simulated with Verilator (B designs per build),
 //    its output and measured latency compared. CNNs are skipped (the
-//    backend has no window layers) and counted; so are MLPs beyond one of
-//    the backend's documented limits (e.g. a leaky ReLU with a double alpha
-//    over an input wider than 14 bits), each listed with the reason.
+//    backend has no window layers) and counted; so would be an MLP beyond
+//    one of the backend's documented limits, listed with the reason.
 // Prints one line per disagreeing case (seed, leg, first difference) and a
 // summary per leg; exit status 0 only when every case agrees bit for bit
 // (and varies), 1 otherwise, 2 on errors (a missing tool included).

@@ -240,8 +240,7 @@ StatusOr<std::unique_ptr<Kernel>> MakeActivation(const LayerIO& io) {
     k->zero = 0;
   }
   // The constant of the hardware plan (the same rule without one).
-  const std::optional<ir::ActivationParam> ap =
-      l.plan && l.plan->activation_param ? l.plan->activation_param : ir::ActivationParamOf(l, io.in_type);
+  const std::optional<ir::ActivationParam> ap = ir::PlannedActivationParam(l, io.in_type);
   if (ap) {
     k->alpha_f = Fmt(ap->type);
     k->alpha_word = ap->word;

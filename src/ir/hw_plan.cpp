@@ -203,6 +203,11 @@ std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::opti
   return p;
 }
 
+std::optional<ActivationParam> PlannedActivationParam(const Layer& l, const std::optional<FixedType>& input) {
+  if (l.plan && l.plan->activation_param) return l.plan->activation_param;
+  return ActivationParamOf(l, input);
+}
+
 std::optional<ActivationParam> ActivationShiftOf(const Layer& l) {
   if (l.kind != LayerKind::Activation ||
       (l.activation != ActivationKind::HardSigmoid && l.activation != ActivationKind::HardTanh))

@@ -150,11 +150,12 @@ inline NDArray RandomInput(int rows, int n, std::mt19937& rng, double scale = 2.
   return x;
 }
 
-/// Number of values where csim and emulator differ (exact comparison);
-/// `first` receives a description of the first difference.
-inline int64_t CountDiff(const NDArray& y, const NDArray& e, std::string* first) {
+/// Number of values where y (the simulation `side`: csim, verilator) and
+/// the emulator's e differ (exact comparison); `first` receives a
+/// description of the first difference.
+inline int64_t CountDiff(const NDArray& y, const NDArray& e, std::string* first, const std::string& side = "csim") {
   if (y.data.size() != e.data.size()) {
-    *first = "sizes differ: csim " + std::to_string(y.data.size()) + " vs emulator " + std::to_string(e.data.size());
+    *first = "sizes differ: " + side + " " + std::to_string(y.data.size()) + " vs emulator " + std::to_string(e.data.size());
     return -1;
   }
   int64_t diff = 0;
@@ -163,8 +164,9 @@ inline int64_t CountDiff(const NDArray& y, const NDArray& e, std::string* first)
     if (y.data[i] != e.data[i]) {
       if (!diff) {
         char buf[200];
-        std::snprintf(buf, sizeof buf, "row %lld output %lld: csim %.17g vs emulator %.17g",
-                      static_cast<long long>(i / rs), static_cast<long long>(i % rs), y.data[i], e.data[i]);
+        std::snprintf(buf, sizeof buf, "row %lld output %lld: %s %.17g vs emulator %.17g",
+                      static_cast<long long>(i / rs), static_cast<long long>(i % rs), side.c_str(), y.data[i],
+                      e.data[i]);
         *first = buf;
       }
       ++diff;

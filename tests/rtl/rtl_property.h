@@ -42,7 +42,7 @@ inline ir::Layer NewLayer(ir::Graph& g, const std::string& name, ir::LayerKind k
 inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int idx, std::mt19937& rng,
                                  std::vector<std::string>* used) {
   const FixedType in_t = *g.tensor(in).type;
-  const int pick = Uni(rng, 0, 13);
+  const int pick = Uni(rng, 0, 16);
   const std::string name = "a" + std::to_string(idx);
   FixedType res = RandType(rng, 1, 24, true);
   using K = ir::ActivationKind;
@@ -61,16 +61,23 @@ inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int
     case 3: l = act(K::ReLU6OrMax, 0.25 * Uni(rng, 1, 24), "relu_max"); break;
     case 4: l = act(K::ThresholdedReLU, 0.1 * Uni(rng, -10, 10), "thresholded_relu"); break;
     case 5:
-      l = act(K::LeakyReLU, 0.125 * Uni(rng, 1, 7), "leaky_relu");
-      SetPrec(l, ir::Slot::Param, FixedType(Uni(rng, 3, 10), 1, Coin(rng, 0.7)));
+      if (Coin(rng)) {
+        l = act(K::LeakyReLU, 0.125 * Uni(rng, 1, 7), "leaky_relu");
+        SetPrec(l, ir::Slot::Param, FixedType(Uni(rng, 3, 10), 1, Coin(rng, 0.7)));
+      } else {  // the automatic param_t of a non-dyadic alpha
+        l = act(K::LeakyReLU, 0.01 * Uni(rng, 1, 60), "leaky_relu_auto");
+      }
       break;
     case 6:
     case 7: {
-      l = act(pick == 6 ? K::Sigmoid : K::Tanh, 0, pick == 6 ? "sigmoid" : "tanh");
+      static constexpr K kinds[] = {K::Sigmoid, K::Tanh, K::Softplus, K::Softsign};
+      static constexpr const char* tags[] = {"sigmoid", "tanh", "softplus", "softsign"};
+      const int k = (pick - 6) * 2 + Uni(rng, 0, 1);
+      l = act(kinds[k], 0, tags[k]);
       SetPrec(l, ir::Slot::Table, RandType(rng, 6, 18, true));
-      // other table sizes: a ROM over every input word (at most 14 bits)
-      l.config.table_size = Coin(rng, 0.8) || in_t.width() > 14 ? (1 << Uni(rng, 5, 11)) : Uni(rng, 40, 300);
-      if (l.config.table_size & (l.config.table_size - 1)) used->back() += "_rom";
+      // table sizes that are not a power of two: the address is a constant product
+      l.config.table_size = Coin(rng, 0.7) ? (1 << Uni(rng, 5, 11)) : Uni(rng, 40, 300);
+      if (l.config.table_size & (l.config.table_size - 1)) used->back() += "_any_size";
       break;
     }
     case 8: {
@@ -81,9 +88,29 @@ inline std::string RandomBetween(ir::Graph& g, const std::string& in, int n, int
     }
     case 9: l = act(K::TernaryTanh, 0, "ternary_tanh"); break;
     case 10:
-      if (in_t.width() > 12) return in;  // hard sigmoid: a ROM over the input words
-      l = act(Coin(rng) ? K::HardSigmoid : K::HardTanh, 0, "hard_act_rom");
+      l = Coin(rng) ? act(K::HardSigmoid, 0.2, "hard_sigmoid") : act(K::HardTanh, 0.2, "hard_tanh");
+      l.beta = 0.5;  // Keras' slope and shift
       break;
+    case 13:
+    case 14: {
+      const bool elu = pick == 13;
+      l = act(elu ? K::ELU : K::SELU, elu ? 0.25 * Uni(rng, 1, 8) : 1.6732632423543772, elu ? "elu" : "selu");
+      if (!elu) l.beta = 1.0507009873554805;
+      if (elu) SetPrec(l, ir::Slot::Param, RandType(rng, 4, 10, true));
+      SetPrec(l, ir::Slot::Table, RandType(rng, 6, 18, true));
+      l.config.table_size = Coin(rng, 0.7) ? (1 << Uni(rng, 5, 10)) : Uni(rng, 40, 300);
+      break;
+    }
+    case 15: {
+      l = act(K::PReLU, 0, "prelu");
+      ir::Param a;
+      a.shape = {n};
+      std::uniform_real_distribution<double> u(-0.5, 1.5);
+      for (int i = 0; i < n; ++i) a.values.push_back(u(rng));
+      a.type = RandType(rng, 3, 12, true);
+      l.params["param"] = a;
+      break;
+    }
     case 11: {
       const bool ternary = Coin(rng);
       const FixedType r = ternary ? FixedType(2, 2, true) : (Coin(rng) ? FixedType(1, 1, false) : FixedType(3, 3, true));

@@ -105,6 +105,57 @@ void AddActivations(std::vector<Case>& cases) {
                              }));
 }
 
+/// The constants of the hardware plan (ir::PlannedActivationParam), not
+/// the double: a param precision that moves M / theta / alpha (the RTL once
+/// compared against the double), LeakyReLU with the automatic param_t of a
+/// non-dyadic alpha, and the table activations of every size: tables that
+/// are not a power of two (an address by constant product) and the ELU /
+/// SELU / softplus / softsign / PReLU family. On 6-bit inputs (every word)
+/// and 16-bit inputs (every word: 65,536 rows), where a ROM over the input
+/// words is no longer possible.
+void AddPlannedConstants(std::vector<Case>& cases) {
+  using K = ir::ActivationKind;
+  auto act = [&](const std::string& tag, const FixedType& in_t, K k, const FixedType& res, double alpha, double beta,
+                 std::optional<FixedType> param, int table_size, int n = kElems) {
+    cases.push_back(OneLayer(tag, in_t, n, ir::LayerKind::Activation, res, [&](ir::Layer& l) {
+      l.activation = k;
+      l.alpha = alpha;
+      l.beta = beta;
+      if (param) SetPrec(l, ir::Slot::Param, *param);
+      if (table_size) {
+        l.config.table_size = table_size;
+        SetPrec(l, ir::Slot::Table, FixedType(14, 5, true, Quant::RND));
+      }
+      if (k == K::PReLU) {
+        ir::Param a;
+        a.shape = {n};
+        for (int i = 0; i < n; ++i) a.values.push_back(0.1 + 0.37 * i);
+        a.type = FixedType(8, 2, true);
+        l.params["param"] = a;
+      }
+    }));
+  };
+  for (const FixedType& t : {FixedType(6, 3), FixedType(16, 6)}) {
+    const std::string s = "plan" + std::to_string(t.width()) + "_";
+    // M = 1.6 held as 1.5 by ufixed<4,2>: the cap and the value are 1.5
+    act(s + "relu_max_param", t, K::ReLU6OrMax, FixedType(t.width(), 3, false), 1.6, 0, FixedType(4, 2, false), 0);
+    // theta = 0.3 held as 0.25 by fixed<4,1>
+    act(s + "thresholded_param", t, K::ThresholdedReLU, FixedType(t.width(), 4, true), 0.3, 0, FixedType(4, 1, true), 0);
+    // alpha = 0.3: the automatic param_t (float32 0.3 held exactly)
+    act(s + "leaky_auto", t, K::LeakyReLU, FixedType(10, 3, true, Quant::RND, Overflow::SAT), 0.3, 0, std::nullopt, 0);
+    act(s + "hard_sigmoid", t, K::HardSigmoid, FixedType(8, 1, false), 0.2, 0.5, std::nullopt, 0);
+    act(s + "hard_tanh", t, K::HardTanh, FixedType(8, 2, true, Quant::RND), 0.2, 0.5, std::nullopt, 0);
+    act(s + "sigmoid_100", t, K::Sigmoid, FixedType(8, 1, false), 0, 0, std::nullopt, 100);
+    act(s + "tanh_48", t, K::Tanh, FixedType(8, 2, true), 0, 0, std::nullopt, 48);
+    act(s + "softplus", t, K::Softplus, FixedType(10, 5, false), 0, 0, std::nullopt, 256);
+    act(s + "softsign_96", t, K::Softsign, FixedType(8, 2, true), 0, 0, std::nullopt, 96);
+    act(s + "elu", t, K::ELU, FixedType(10, 3, true), 1.5, 0, FixedType(8, 2, true), 64);
+    act(s + "elu_200", t, K::ELU, FixedType(10, 3, true), 0.7, 0, FixedType(8, 1, true), 200);
+    act(s + "selu", t, K::SELU, FixedType(10, 4, true), 1.6732632423543772, 1.0507009873554805, std::nullopt, 64);
+    act(s + "prelu", t, K::PReLU, FixedType(10, 4, true, Quant::RND_CONV, Overflow::SAT), 0, 0, std::nullopt, 0);
+  }
+}
+
 /// Quantize = one cast, from a type with MORE fractional bits to fewer (cut
 /// d = 1, 2, 3 bits: exact ties on every 2^d-th word), every quantization x
 /// overflow mode; each mode meets every source/target pair across the other
@@ -243,9 +294,32 @@ void AddLongSoftmax(std::vector<Case>& cases) {
   cases.push_back(std::move(c));
 }
 
+/// Legacy softmax (table_t LUTs over [-8, 8) and [0, 64)) with a table of
+/// 100 entries, not a power of two: both addresses are constant products.
+/// Every combination of 3 words of a 4-bit type (4,096 rows).
+void AddLegacySoftmax(std::vector<Case>& cases) {
+  const FixedType in_t(4, 3);  // -4 .. 3.5 step 0.5
+  for (int N : {100, 64}) {
+    Case c = OneLayer("softmax_legacy_" + std::to_string(N), in_t, 3, ir::LayerKind::Softmax, FixedType(10, 1, false),
+                      [N](ir::Layer& l) {
+                        l.config.softmax_impl = ir::SoftmaxImpl::Legacy;
+                        l.config.table_size = N;
+                        SetPrec(l, ir::Slot::Table, FixedType(12, 4, false, Quant::RND));
+                      });
+    c.x.shape = {4096, 3};
+    c.x.data.clear();
+    for (int64_t r = 0; r < 4096; ++r)
+      for (int k = 0, v = static_cast<int>(r); k < 3; ++k, v /= 16)
+        c.x.data.push_back(static_cast<float>(in_t.ToDouble(fx::wrap(v % 16, 4, true))));
+    cases.push_back(std::move(c));
+  }
+}
+
 TEST(RtlSweep, EveryInputWordMatchesEmulator) {
   std::vector<Case> cases;
   AddActivations(cases);
+  AddPlannedConstants(cases);
+  AddLegacySoftmax(cases);
   AddXnorWrap(cases);
   AddCasts(cases);
   AddThresholds(cases);

@@ -85,7 +85,7 @@ inline BatchStats ExpectRtlMatchesEmulator(std::vector<Case>& cases, const fs::p
     NDArray y = (*ys)[k].output;
     y.shape = e->shape;
     std::string first;
-    const int64_t diff = CountDiff(y, *e, &first);
+    const int64_t diff = CountDiff(y, *e, &first, "verilator");
     EXPECT_EQ(diff, 0) << cases[k].tag << ": " << diff << " of " << e->data.size() << " values differ; first: "
                        << first;
     EXPECT_EQ((*ys)[k].latency, latency[k]) << cases[k].tag;

@@ -74,9 +74,9 @@ struct RtlDesign {
 };
 
 /// Checks that every layer can be generated (supported kind, reuse factor
-/// 1, resolved precisions, the generators' own limits, e.g. a ROM over
-/// every input word of at most 14 bits) without writing anything (the
-/// layers' netlists are built and dropped). Errors name the layer:
+/// 1, resolved precisions, the generators' own limits) without writing
+/// anything (the layers' netlists are built and dropped). Errors name the
+/// layer:
 /// convolutional and other window layers give "... not supported by the
 /// verilog backend"; a reuse factor above 1 names the layer and the value.
 Status CheckRtlGraph(const ir::Graph& g);

@@ -132,6 +132,12 @@ struct ActivationParam {
 ///    type rounding it (exact = false).
 std::optional<ActivationParam> ActivationParamOf(const Layer& l, const std::optional<FixedType>& input);
 
+/// The activation constant every consumer (emulator, HLS and Verilog
+/// backends) computes with: the layer's hardware plan
+/// (LayerPlan::activation_param, set by lower_hardware) when it has one,
+/// else the same rule (ActivationParamOf) for a layer not planned yet.
+std::optional<ActivationParam> PlannedActivationParam(const Layer& l, const std::optional<FixedType>& input);
+
 /// The shift of a hard sigmoid / hard tanh (Layer::beta; hls4ml's shift_t):
 /// the narrowest type holding it exactly by the rule of the automatic
 /// param_t above (the config has no slot for it); nullopt for other layers.

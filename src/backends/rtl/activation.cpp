@@ -3,17 +3,20 @@
 //   linear: cast; relu: x > 0 ? cast : 0 (a comparator and a mux);
 //   relu with max M: x < 0 -> 0, x > M -> (res_t) M, else cast;
 //   thresholded relu: x > theta ? cast : 0;
-//   leaky relu with a fixed-point alpha: x > 0 ? cast : (res_t)(x * alpha);
+//   leaky relu: x > 0 ? cast : (res_t)(x * alpha);
+//   hard sigmoid / tanh: y = slope * x + shift exactly, then y > 1 -> 1,
+//     y < 0 -> 0 (tanh: -1), else (res_t) y (tanh: (res_t)(2y - 1));
 //   sigmoid / tanh: the emulator's table (tables.h) as a ROM of the size the
 //     hardware plan gives, addressed by clamp(trunc0(x * N / div) + N/2, 0,
-//     N-1) (shifts when N and div are powers of two);
+//     N-1) (shifts when N is a power of two, a constant product otherwise);
 //   binary tanh: the sign bit selects +1 / -1; ternary tanh: comparators on
 //     the word of 2x.
-// Comparisons against real constants (M, theta, 1) are restated on the
-// input word grid: v(x) > c  <=>  x > floor(c * 2^F) for the integer word x.
-// Anything else with a narrow input (hard sigmoid/tanh, leaky relu with a
-// double alpha, tables of other sizes) is a ROM of the emulator's own
-// outputs over every input word (BuildElementwiseRom).
+// M, theta, alpha and the slope are the fixed-point words of the hardware
+// plan (ir::PlannedActivationParam), the emulator's and the HLS kernels'
+// constants; a comparison x > c is restated on the input word grid:
+// x > floor(c * 2^F) for the integer word x, computed from c's word by a
+// shift. Every activation is computed for inputs of any width (no ROM over
+// the input words).
 #include <cmath>
 
 #include "../../emu/tables.h"
@@ -25,13 +28,15 @@ namespace {
 
 using fx::Format;
 
-// floor(c * 2^F) as an integer, clamped just outside [lo, hi] (so that a
-// comparison against it keeps its outcome on every word in [lo, hi]).
-i128 GridFloor(double c, int F, i128 lo, i128 hi) {
-  const double v = std::floor(std::ldexp(c, F));
-  if (!(v > static_cast<double>(lo) - 1)) return lo - 1;
-  if (v > static_cast<double>(hi)) return hi;
-  return static_cast<i128>(v);
+// floor(c * 2^F) of the constant c = word * 2^-frac(pf), exactly (a shift
+// of its word), clamped just outside [lo, hi] (so that a comparison against
+// it keeps its outcome on every word in [lo, hi]).
+i128 GridFloor(const ir::ActivationParam& ap, int F, i128 lo, i128 hi) {
+  const Format pf = emu::detail::Fmt(ap.type);
+  const i128 w = fx::widen(ap.word, pf.s);
+  const int d = F - fx::frac(pf);  // c * 2^F = w * 2^d
+  const i128 v = SatShl(w, d);  // floor(w / 2^-d) for d < 0
+  return v < lo - 1 ? lo - 1 : (v > hi ? hi : v);
 }
 
 bool IsPow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
@@ -61,31 +66,58 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const Choices& c) {
   int table_id = -1, addr_bits = 0;
   LayerRtl r;
   Netlist& n = r.net;
+  // M, theta, alpha, slope: the plan's word (the emulator's constant)
+  const std::optional<ir::ActivationParam> ap = ir::PlannedActivationParam(l, io.in_type);
+  const Format af = ap ? emu::detail::Fmt(ap->type) : Format{};
+  const i128 aw = ap ? fx::widen(ap->word, af.s) : 0;
+  // hard sigmoid / tanh: y = x * slope + shift at hs_frac fractional bits
+  std::optional<ir::ActivationParam> shift;
+  int hs_frac = 0;
   switch (l.activation) {
-    case K::HardSigmoid:
-    case K::HardTanh:
-      return BuildElementwiseRom(io, "double arithmetic of the hard activation");
+    case K::ReLU6OrMax:
+    case K::ThresholdedReLU:
     case K::LeakyReLU:
-      if (!ir::ResolvedType(l, ir::Slot::Param))
-        return BuildElementwiseRom(io, "leaky relu with a double alpha (give Precision: param to compute it)");
+      if (!ap) return Status::Fail(io.where() + ": activation " + ir::ToString(l.activation) + " without its param_t");
       break;
+    case K::HardSigmoid:
+    case K::HardTanh: {
+      shift = ir::ActivationShiftOf(l);
+      if (!ap || !shift) return Status::Fail(io.where() + ": hard activation without its slope / shift");
+      hs_frac = std::max({F + fx::frac(af), shift->type.fractional(), 0});
+      if (hs_frac - std::min(F + fx::frac(af), shift->type.fractional()) > 60 || in_f.w + af.w + 60 > 120)
+        return Status::Fail(io.where() + ": slope, shift and input types are too far apart");
+      break;
+    }
     case K::Sigmoid:
-    case K::Tanh: {
+    case K::Tanh:
+    case K::Softplus:
+    case K::Softsign:
+    case K::ELU:
+    case K::SELU: {
       auto t = emu::detail::ResolveTableActivation(io);
       if (!t.ok()) return t.status();
       // the ROM's size and address width: the plan's table
       auto tp = PlannedTable(io, c, ir::Slot::Table, t->table_size, std::nullopt);
       if (!tp.ok()) return tp.status();
-      if (!IsPow2(t->table_size) || !IsPow2(t->div))
-        return BuildElementwiseRom(io, "table_size " + std::to_string(t->table_size) + " is not a power of two");
+      if (!IsPow2(std::abs(t->div)))  // 16, 8 or -8 (emu/tables.h)
+        return Status::Fail("internal: " + io.where() + ": table divisor " + std::to_string(t->div));
+      if (l.activation == K::ELU && !ap) return Status::Fail(io.where() + ": ELU without its alpha param_t");
       table = std::move(t).value();
       addr_bits = tp->index_bits;
       Table tb;
       tb.addr_bits = addr_bits;
-      for (int64_t v : table->table_res) tb.words.push_back(v);
-      tb.comment = std::string(l.activation == K::Sigmoid ? "sigmoid" : "tanh") + " table, " +
-                   std::to_string(table->table_size) + " entries of the result type (the emulator's)";
+      // ELU scales the table_t word by alpha after the lookup
+      const bool words = l.activation == K::ELU;
+      for (int64_t v : words ? table->table_words : table->table_res) tb.words.push_back(v);
+      tb.comment = std::string(ir::ToString(l.activation)) + " table, " + std::to_string(table->table_size) +
+                   (words ? " table_t words (the emulator's)" : " entries of the result type (the emulator's)");
       table_id = n.AddTable(std::move(tb));
+      break;
+    }
+    case K::PReLU: {
+      const ir::Param* a = l.param(ir::Slot::Param);
+      if (!a || a->values.empty() || !a->type)
+        return Status::Fail(io.where() + ": PReLU without a typed 'param' (alpha)");
       break;
     }
     default:
@@ -100,26 +132,69 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const Choices& c) {
       case K::Linear: y = cast(); break;
       case K::ReLU: y = n.Mux(n.GreaterConst(x, 0), cast(), n.Const(0)); break;
       case K::ReLU6OrMax: {
-        const int over = n.GreaterConst(x, GridFloor(l.alpha, F, in_lo, in_hi));
-        const int capped = n.Mux(over, n.Const(fx::from_double(l.alpha, res_f)), cast());
+        const int over = n.GreaterConst(x, GridFloor(*ap, F, in_lo, in_hi));
+        const int capped = n.Mux(over, n.Const(fx::widen(fx::cast(ap->word, af, res_f), res_f.s)), cast());
         y = in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(0), capped) : capped;
         break;
       }
       case K::ThresholdedReLU:
-        y = n.Mux(n.GreaterConst(x, GridFloor(l.alpha, F, in_lo, in_hi)), cast(), n.Const(0));
+        y = n.Mux(n.GreaterConst(x, GridFloor(*ap, F, in_lo, in_hi)), cast(), n.Const(0));
         break;
       case K::LeakyReLU: {
-        const FixedType pt = *ir::ResolvedType(l, ir::Slot::Param);
-        const Format af = emu::detail::Fmt(pt);
-        const i128 aw = fx::widen(pt.Quantize(l.alpha), af.s);
         const int neg = Cast(n, ConstProduct(n, x, aw, c), F + fx::frac(af), res_f);
         y = n.Mux(n.GreaterConst(x, 0), cast(), neg);
         break;
       }
+      case K::HardSigmoid:
+      case K::HardTanh: {
+        // y = x * slope * 2^(hs_frac - F - Fa) + shift, exact (the emulator's)
+        const i128 sh = SatShl(fx::widen(shift->word, shift->type.is_signed()), hs_frac - shift->type.fractional());
+        const int yv = SumTree(n, {Term{ConstProduct(n, x, aw, c), hs_frac - F - fx::frac(af), false}}, sh, 0);
+        const i128 one = SatShl(1, hs_frac);
+        const int above = n.GreaterConst(yv, one), below = n.LessConst(yv, 0);
+        if (l.activation == K::HardSigmoid) {
+          y = n.Mux(above, n.Const(plus1), n.Mux(below, n.Const(0), Cast(n, yv, hs_frac, res_f)));
+        } else {
+          const int two_y = SumTree(n, {Term{yv, 1, false}}, -one, 0);  // 2y - 1
+          y = n.Mux(above, n.Const(plus1),
+                    n.Mux(below, n.Const(fx::widen(fx::from_double(-1.0, res_f), res_f.s)), Cast(n, two_y, hs_frac, res_f)));
+        }
+        break;
+      }
       case K::Sigmoid:
       case K::Tanh:
-        y = n.Rom(ScaledAddress(n, x, in_f, addr_bits, Log2(table->div), table->table_size / 2), table_id);
+      case K::Softplus:
+      case K::Softsign:
+        y = n.Rom(ScaledAddress(n, x, in_f, table->table_size, addr_bits, Log2(table->div), table->offset, c),
+                  table_id);
         break;
+      case K::ELU:
+      case K::SELU: {
+        // x < 0: table[clamp(trunc0(-x * N / 8), 0, N - 1)] (the emulator's
+        // divisor -8: the word negated, then the positive divisor)
+        const int neg_x = n.Add(n.Const(0), x, 0, true, 0);
+        const int t = n.Rom(ScaledAddress(n, neg_x, in_f, table->table_size, addr_bits, Log2(std::abs(table->div)),
+                                          table->offset, c),
+                            table_id);
+        int neg, pos;
+        if (l.activation == K::ELU) {
+          neg = Cast(n, ConstProduct(n, t, aw, c), fx::frac(af) + fx::frac(table->table_f), res_f);
+          pos = cast();
+        } else {
+          neg = t;
+          const i128 lambda = fx::widen(fx::from_double(l.beta, res_f), res_f.s);
+          pos = Cast(n, ConstProduct(n, x, lambda, c), F + fx::frac(res_f), res_f);
+        }
+        y = in_f.s ? n.Mux(n.LessConst(x, 0), neg, pos) : pos;
+        break;
+      }
+      case K::PReLU: {
+        const ir::Param& a = *l.param(ir::Slot::Param);
+        const Format pf = emu::detail::Fmt(*a.type);
+        const i128 ai = fx::widen(a.type->Quantize(a.values[static_cast<size_t>(i) % a.values.size()]), pf.s);
+        y = n.Mux(n.GreaterConst(x, 0), cast(), Cast(n, ConstProduct(n, x, ai, c), F + fx::frac(pf), res_f));
+        break;
+      }
       case K::BinaryTanh:
         y = in_f.s ? n.Mux(n.LessConst(x, 0), n.Const(minus1), n.Const(plus1)) : n.Const(plus1);
         break;
@@ -140,39 +215,6 @@ StatusOr<LayerRtl> BuildActivation(const LayerIO& io, const Choices& c) {
   r.summary = std::string(ir::ToString(l.activation)) + (table ? ", " + std::to_string(table->table_size) +
                                                                       "-entry ROM per element"
                                                                 : std::string());
-  return r;
-}
-
-StatusOr<LayerRtl> BuildElementwiseRom(const LayerIO& io, const std::string& why) {
-  const int w = io.in_type.width();
-  if (w > kMaxRomInputBits)
-    return Status::Fail(io.where() + ": not supported by the verilog backend: " + why + " needs a ROM over every " +
-                        std::to_string(w) + "-bit input word (at most " + std::to_string(kMaxRomInputBits) +
-                        " bits)");
-  // the emulator's kernel over every input word
-  LayerIO all = io;
-  const int64_t m = int64_t{1} << w;
-  all.n_in = all.n_out = m;
-  all.in_shape = all.out_shape = {m};
-  auto k = emu::detail::MakeActivation(all);
-  if (!k.ok()) return k.status();
-  std::vector<int64_t> in(static_cast<size_t>(m)), out(static_cast<size_t>(m));
-  for (int64_t p = 0; p < m; ++p) in[static_cast<size_t>(p)] = fx::wrap(p, w, io.in_type.is_signed());
-  emu::detail::Scratch s;
-  (*k)->Run(in.data(), out.data(), s);
-  LayerRtl r;
-  Netlist& n = r.net;
-  Table tb;
-  tb.addr_bits = w;
-  for (int64_t v : out) tb.words.push_back(v);
-  tb.comment = "the emulator's output for every input word (" + why + ")";
-  const int t = n.AddTable(std::move(tb));
-  for (int64_t i = 0; i < io.n_in; ++i) {
-    const int x = n.In(static_cast<int>(i * w), w, false);  // the word's bit pattern addresses the ROM
-    r.outs.push_back(n.Rom(x, t));
-  }
-  r.summary = std::string(ir::ToString(io.layer->activation)) + ", " + std::to_string(m) +
-              "-entry ROM of the emulator's outputs per element (" + why + ")";
   return r;
 }
 

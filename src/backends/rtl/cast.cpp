@@ -175,8 +175,11 @@ int VarProduct(Netlist& n, int a, int b, const Choices& c) {
   return UseDspForVariables(c) ? n.Mul(a, b) : n.MulLut(a, b);
 }
 
-int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off) {
-  const int64_t N = int64_t{1} << index_bits;
+int ScaledAddress(Netlist& n, int x, fx::Format f, int64_t entries, int index_bits, int div_log2, int64_t off,
+                  const Choices& c) {
+  if (entries < 1 || (index_bits < 63 && (int64_t{1} << index_bits) < entries))
+    throw Error("internal: a table of " + std::to_string(entries) + " entries addressed by " +
+                std::to_string(index_bits) + " bits");
   // trunc0(word * 2^sh) for a word x: exact shift (sh >= 0) or truncation
   // toward zero of x / 2^-sh
   auto scaled = [&n](int x, int sh) {
@@ -188,13 +191,22 @@ int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2,
     return n.IsConst(inc) && n.ConstValue(inc) == 0 ? fl : n.Add(fl, inc, 0, false, 0);
   };
   const int F = fx::frac(f);
-  // The quotient keeps the word's LSB 2^-F (emu ScaledIndex): for F < 0 the
-  // word is divided first (truncated), then scaled by 2^-F.
-  const int idx0 = F < 0 && index_bits < div_log2 ? scaled(scaled(x, index_bits - div_log2), -F)
-                                                  : scaled(x, index_bits - div_log2 - F);
+  int idx0;
+  if ((entries & (entries - 1)) == 0) {
+    // N = 2^k: the product is a shift. The quotient keeps the word's LSB
+    // 2^-F (emu ScaledIndex): for F < 0 the word is divided first
+    // (truncated), then scaled by 2^-F.
+    int k = 0;
+    while ((int64_t{1} << k) < entries) ++k;
+    idx0 = F < 0 && k < div_log2 ? scaled(scaled(x, k - div_log2), -F) : scaled(x, k - div_log2 - F);
+  } else {
+    // any other N: the exact product word * N, then the same truncations
+    const int p = ConstProduct(n, x, entries, c);
+    idx0 = F >= 0 ? scaled(p, -(div_log2 + F)) : scaled(scaled(p, -div_log2), -F);
+  }
   const int idx = n.Add(idx0, n.Const(off), 0, false, 0);
-  const int c = n.Mux(n.LessConst(idx, 0), n.Const(0), n.Mux(n.GreaterConst(idx, N - 1), n.Const(N - 1), idx));
-  return n.Slice(c, 0, index_bits, false);
+  const int cl = n.Mux(n.LessConst(idx, 0), n.Const(0), n.Mux(n.GreaterConst(idx, entries - 1), n.Const(entries - 1), idx));
+  return n.Slice(cl, 0, index_bits, false);
 }
 
 int InputWord(Netlist& n, const LayerIO& io, int64_t i) {

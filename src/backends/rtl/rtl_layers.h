@@ -72,10 +72,6 @@ StatusOr<LayerRtl> BuildScaleShift(const LayerIO& io, const Choices& c);
 StatusOr<LayerRtl> BuildThreshold(const LayerIO& io, const Choices& c);
 /// Quantize and Reshape (casts, the channels-first flatten permutation).
 StatusOr<LayerRtl> BuildQuantize(const LayerIO& io, const Choices& c);
-/// Any element-wise layer with a narrow input (at most kMaxRomInputBits
-/// bits): a ROM of the emulator's own output for every input word.
-constexpr int kMaxRomInputBits = 14;
-StatusOr<LayerRtl> BuildElementwiseRom(const LayerIO& io, const std::string& why);
 
 // ---- fixed-point building blocks (cast.cpp) --------------------------------
 
@@ -92,12 +88,15 @@ bool QuantReadsSign(fx::Quant q);
 /// Exact product x·k of an exact node and a constant: CSD shift-and-add or
 /// `*` (UseDsp).
 int ConstProduct(Netlist& n, int x, i128 k, const Choices& c);
-/// The address of a scaled-index table (hls4ml's `x * N / div`): clamp(
-/// idx + off, 0, N - 1), N = 2^index_bits, for x an exact word of format f
-/// with F fractional bits; idx = trunc0(x * N / 2^div_log2) for F >= 0, and
-/// trunc0(word * N / 2^div_log2) * 2^-F for F < 0 (the quotient keeps the
-/// dividend's LSB): the emulator's ScaledIndex (emu/kernels.h).
-int ScaledAddress(Netlist& n, int x, fx::Format f, int index_bits, int div_log2, int64_t off);
+/// The address of a scaled-index table of `entries` = N words (hls4ml's
+/// `x * N / div`): clamp(idx + off, 0, N - 1) as an index_bits-bit word, for
+/// x an exact word of format f with F fractional bits; idx = trunc0(x * N /
+/// 2^div_log2) for F >= 0, and trunc0(word * N / 2^div_log2) * 2^-F for
+/// F < 0 (the quotient keeps the dividend's LSB): the emulator's ScaledIndex
+/// (emu/kernels.h). N a power of two: shifts only; any other N: a constant
+/// product (ConstProduct, by the layer's Multiplier choice).
+int ScaledAddress(Netlist& n, int x, fx::Format f, int64_t entries, int index_bits, int div_log2, int64_t off,
+                  const Choices& c);
 /// Product of two exact nodes: `*` or LUT partial products (UseDspForVariables).
 int VarProduct(Netlist& n, int a, int b, const Choices& c);
 

@@ -156,10 +156,6 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
   LayerRtl r;
   Netlist& n = r.net;
   const int64_t N = s.table_size;
-  auto pow2 = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
-  if (s.impl == ir::SoftmaxImpl::Legacy && !pow2(N))
-    return Status::Fail(io.where() + ": not supported by the verilog backend: legacy softmax with table_size " +
-                        std::to_string(N) + " (a power of two is needed)");
   // ROM sizes and address widths: the plan's tables (the emulator's words)
   int exp_t = -1, inv_t = -1, exp_bits = 1, inv_bits = 1;
   switch (s.impl) {
@@ -238,11 +234,11 @@ StatusOr<LayerRtl> BuildSoftmax(const LayerIO& io, const Choices& c) {
               v = n.Const(s.one_table);
             } else {
               const int d = n.Add(x[j], x[i], 0, true, 0);  // exact: the sub format holds it
-              v = n.Rom(ScaledAddress(n, d, df, exp_bits, 4, 8 * N / 16), exp_t);  // x * N / 16
+              v = n.Rom(ScaledAddress(n, d, df, N, exp_bits, 4, 8 * N / 16, c), exp_t);  // x * N / 16
             }
             acc = Cast(n, n.Add(acc, v, 0, false, 0), tfr, s.table_f);
           }
-          r.outs.push_back(n.Rom(ScaledAddress(n, acc, s.table_f, inv_bits, 6, 0), inv_t));  // x * N / 64
+          r.outs.push_back(n.Rom(ScaledAddress(n, acc, s.table_f, N, inv_bits, 6, 0, c), inv_t));  // x * N / 64
         }
         break;
       }
